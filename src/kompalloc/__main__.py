@@ -1,0 +1,5 @@
+"""Run kompalloc as ``python -m kompalloc``."""
+
+from kompalloc.cli.app import main
+
+main()

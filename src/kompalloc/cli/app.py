@@ -1,0 +1,58 @@
+"""The kompalloc Typer application: registers the commands and handles interrupts and closed pipes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from kompalloc import __version__
+from kompalloc.cli import allocate, report, validate
+
+app = typer.Typer(
+    name="kompalloc",
+    help="Allocate Norwegian competence-funding money: validate scheme files, allocate pools "
+    "against their caps, and report what is granted and what remains.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kompalloc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Allocate Norwegian competence-funding money from YAML files."""
+
+
+app.command("validate")(validate.command)
+app.command("allocate")(allocate.command)
+app.command("report")(report.command)
+
+
+def main() -> None:
+    """The console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("kompalloc: interrupted\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (e.g. '| head'): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(141)

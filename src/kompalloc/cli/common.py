@@ -1,0 +1,122 @@
+"""What the commands share: loading with validation, exit codes, consoles and atomic output files."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from kompalloc.diagnostics import Diagnostic
+    from kompalloc.model import Bundle
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+"""The input has errors (or, for check-like commands, a difference was found)."""
+EXIT_USAGE = 2
+"""A usage error, or a path that does not exist or cannot be read."""
+EXIT_OUTPUT = 3
+"""The output file could not be written."""
+
+Paths = Annotated[
+    list[Path],
+    typer.Argument(
+        help="YAML files and folders (searched recursively for *.yaml and *.yml).",
+        show_default=False,
+    ),
+]
+
+
+def console(stderr: bool = False) -> Console:
+    """A Rich console; colour only on a terminal and never with NO_COLOR (Rich checks both)."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def load_checked(paths: list[Path]) -> tuple[Bundle, list[Diagnostic]]:
+    """Load and validate; the bundle is safe to allocate only when no diagnostic is an error."""
+    from kompalloc.loading import load
+    from kompalloc.validation import validate
+
+    bundle, diagnostics = load([str(p) for p in paths])
+    diagnostics.extend(validate(bundle))
+    return bundle, diagnostics
+
+
+def exit_code(diagnostics: list[Diagnostic]) -> int:
+    """2 when a path could not be read, 1 when the input has other errors, else 0."""
+    from kompalloc.diagnostics import Severity
+
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    if any(d.code.value in ("KA001", "KA002", "KA003") for d in errors):
+        return EXIT_USAGE
+    return EXIT_INVALID if errors else EXIT_OK
+
+
+def refuse_if_invalid(bundle: Bundle, diagnostics: list[Diagnostic]) -> None:
+    """Print the diagnostics to stderr; stop with the exit code when there are errors."""
+    from kompalloc.reporting.diagnostics_view import as_text
+
+    if not diagnostics:
+        return
+    err = console(stderr=True)
+    code = exit_code(diagnostics)
+    err.print(as_text(diagnostics, len(bundle.files)), end="", soft_wrap=True)
+    if code != EXIT_OK:
+        err.print("kompalloc: not allocating input with errors", style="bold red")
+        raise typer.Exit(code)
+
+
+def check_output_path(output: Path | None, bundle: Bundle) -> None:
+    """Refuse to write over an input file."""
+    if output is None:
+        return
+    target = os.path.realpath(output)
+    if any(os.path.realpath(f) == target for f in bundle.files):
+        fail(f"refusing to write over the input file {output}", EXIT_USAGE)
+
+
+def fail(message: str, code: int) -> None:
+    """One clear line on stderr, then exit."""
+    sys.stderr.write(f"kompalloc: {message}\n")
+    raise typer.Exit(code)
+
+
+def write_output(text: str, output: Path) -> None:
+    """Write a whole file atomically: a temporary file beside it, then a rename."""
+    folder = output.parent if str(output.parent) else Path()
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror}", EXIT_OUTPUT)
+        return
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        Path(tmp).replace(output)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        fail(f"cannot write {output}: {exc.strerror}", EXIT_OUTPUT)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def inputs_digest(files: tuple[str, ...]) -> str:
+    """SHA-256 over the sorted digests of the input files' bytes: independent of paths and order."""
+    import hashlib
+
+    parts = []
+    for name in files:
+        try:
+            parts.append(hashlib.sha256(Path(name).read_bytes()).hexdigest())
+        except OSError:
+            parts.append("unreadable")
+    return hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()

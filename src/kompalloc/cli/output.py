@@ -1,0 +1,83 @@
+"""Shared output handling for report-like commands: format choice, rendering, stdout or an atomic file."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from kompalloc.reporting.render import Format
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from kompalloc.reporting.tables import Table
+
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (Rich), a tabulate format (plain, simple, github, markdown, grid, html, "
+        "latex), csv or json. Machine formats give amounts in øre.",
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write to this file (atomically) instead of standard output."
+    ),
+]
+
+
+def emit(
+    tables: Sequence[Table],
+    fmt: Format,
+    output: Path | None,
+    *,
+    document: dict[str, Any],
+    extra: Sequence[RenderableType] = (),
+    footer: str = "",
+) -> None:
+    """Render the tables in the chosen format and send them to stdout or the output file."""
+    from kompalloc.cli.common import console, write_output
+    from kompalloc.reporting import render
+
+    if fmt is Format.JSON:
+        document = {**document, "tables": {t.key: render.table_json(t) for t in tables}}
+        text = render.json_text(document)
+    elif fmt is Format.CSV:
+        text = render.csv_text(tables)
+    elif fmt is Format.TABLE:
+        if output is None:
+            out = console()
+            for table in tables:
+                out.print(*render.rich_tables(table))
+            for item in extra:
+                out.print(item)
+            if footer:
+                out.print(footer, style="dim")
+            return
+        import io
+
+        from rich.console import Console
+
+        buffer = io.StringIO()
+        file_console = Console(file=buffer, width=120, color_system=None, highlight=False)
+        for table in tables:
+            file_console.print(*render.rich_tables(table))
+        for item in extra:
+            file_console.print(item)
+        if footer:
+            file_console.print(footer)
+        text = buffer.getvalue()
+    else:
+        text = render.tabulate_text(tables, fmt)
+        if footer:
+            text += f"\n{footer}\n"
+    if output is None:
+        console().file.write(text)
+    else:
+        write_output(text, output)

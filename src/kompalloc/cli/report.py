@@ -1,0 +1,40 @@
+"""``kompalloc report``: allocate, then show the money per scheme and pool, per cluster and per application."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kompalloc.cli.common import Paths
+from kompalloc.cli.output import FormatOption, OutputOption
+from kompalloc.reporting.render import Format
+
+
+def command(
+    paths: Paths,
+    format: FormatOption = Format.TABLE,
+    output: OutputOption = None,
+    all_pools: Annotated[
+        bool,
+        typer.Option("--all-pools", help="Also show pools that no loaded application draws on."),
+    ] = False,
+) -> None:
+    """Report what was asked, granted and remains, per scheme and pool, per cluster, per application.
+
+    Totals reconcile to the øre: for every pool, cap = committed + granted + remaining.
+
+    Example: kompalloc report schemes examples/national-2021
+    """
+    from kompalloc.allocation import allocate
+    from kompalloc.cli.common import check_output_path, load_checked, refuse_if_invalid
+    from kompalloc.cli.output import emit
+    from kompalloc.cli.stamp import stamp, stamp_line
+    from kompalloc.reporting.tables import report_tables
+
+    bundle, diagnostics = load_checked(paths)
+    refuse_if_invalid(bundle, diagnostics)
+    check_output_path(output, bundle)
+    allocation = allocate(bundle)
+    tables = report_tables(bundle, allocation, all_pools=all_pools)
+    emit(tables, format, output, document=stamp(bundle), footer=stamp_line(bundle))

@@ -1,0 +1,228 @@
+"""A strict YAML reader: C-parser events to a node tree in which every value keeps its span.
+
+It resolves no types (every scalar stays text, with a flag saying whether it was plain),
+and refuses what funding files never need: anchors and aliases, explicit tags, complex
+keys, duplicate keys, deep nesting and more than one document. Each refusal is a
+diagnostic, never an exception.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from kompalloc.diagnostics import Code, Diagnostic, error
+from kompalloc.source import Span
+
+MAX_DEPTH = 32
+"""Funding files need about 5 levels; the C composer crashes near 30,000."""
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    """A scalar exactly as written; ``plain`` is False for quoted and block scalars."""
+
+    value: str
+    plain: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Seq:
+    """A sequence of nodes."""
+
+    items: list[Node]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Map:
+    """A mapping with text keys, in file order; each key keeps its own scalar (and span)."""
+
+    items: dict[str, tuple[Scalar, Node]]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Bad:
+    """A value already reported as an error (alias, tag, complex key): later stages skip it."""
+
+    span: Span
+
+
+Node = Scalar | Seq | Map | Bad
+
+
+@dataclass(slots=True)
+class _Frame:
+    is_map: bool
+    start: Span
+    items: list[Node] = field(default_factory=list)
+    mapping: dict[str, tuple[Scalar, Node]] = field(default_factory=dict)
+    key: Scalar | Bad | None = None
+
+
+def _span(path: str, start: Any, end: Any) -> Span:
+    # PyYAML marks are 0-based; this is the one place they become 1-based.
+    return Span(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def parse(text: str, path: str) -> tuple[Node | None, list[Diagnostic]]:
+    """Read one YAML document into nodes; None when the file is empty or unreadable as YAML."""
+    diagnostics: list[Diagnostic] = []
+    loader = _Loader(text)
+    try:
+        root = _build(loader, path, diagnostics)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        span = _span(path, mark, mark) if mark is not None else Span(path, 1, 1, 1, 1)
+        problem = exc.problem or "invalid YAML"
+        context = f" ({exc.context})" if exc.context else ""
+        diagnostics.append(error(Code.YAML_SYNTAX, f"YAML syntax error: {problem}{context}", span))
+        return None, diagnostics
+    except yaml.YAMLError as exc:  # errors without a mark, e.g. from the reader
+        diagnostics.append(error(Code.YAML_SYNTAX, f"YAML error: {exc}", Span(path, 1, 1, 1, 1)))
+        return None, diagnostics
+    finally:
+        loader.dispose()
+    return root, diagnostics
+
+
+def _build(loader: Any, path: str, out: list[Diagnostic]) -> Node | None:
+    stack: list[_Frame] = []
+    root: Node | None = None
+    documents = 0
+
+    def add(node: Node) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        top = stack[-1]
+        if not top.is_map:
+            top.items.append(node)
+        elif top.key is None:
+            if isinstance(node, Scalar):
+                top.key = node
+            else:
+                if not isinstance(node, Bad):
+                    out.append(
+                        error(
+                            Code.COMPLEX_KEY,
+                            "complex mapping keys ('? [a, b]' or a mapping as a key) are not allowed",
+                            node.span,
+                            hint="use a plain text key",
+                        )
+                    )
+                top.key = Bad(node.span)
+        else:
+            key = top.key
+            top.key = None
+            if isinstance(key, Bad):
+                return
+            previous = top.mapping.get(key.value)
+            if previous is not None:
+                first = previous[0].span
+                out.append(
+                    error(
+                        Code.DUPLICATE_KEY,
+                        f"duplicate key '{key.value}': first defined at line {first.line}, "
+                        f"column {first.column}",
+                        key.span,
+                        hint="YAML keeps only one of the two; remove or rename one",
+                    )
+                )
+                return
+            top.mapping[key.value] = (key, node)
+
+    while loader.check_event():
+        event = loader.get_event()
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                span = _span(path, event.start_mark, event.end_mark)
+                out.append(
+                    error(
+                        Code.MULTIPLE_DOCUMENTS,
+                        "more than one YAML document in a file",
+                        span,
+                        hint="put each document in a file of its own, or merge them",
+                    )
+                )
+                return None
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            span = _span(path, event.start_mark, event.end_mark)
+            out.append(
+                error(
+                    Code.ALIAS,
+                    f"alias '*{event.anchor}' is not allowed",
+                    span,
+                    hint="write the value out in full; funding files use no anchors or aliases",
+                )
+            )
+            add(Bad(span))
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            frame = stack.pop()
+            end = _span(path, event.start_mark, event.end_mark)
+            whole = Span(path, frame.start.line, frame.start.column, end.end_line, end.end_column)
+            add(Map(frame.mapping, whole) if frame.is_map else Seq(frame.items, whole))
+            continue
+        if not isinstance(event, yaml.NodeEvent):
+            continue
+        span = _span(path, event.start_mark, event.end_mark)
+        bad = False
+        if event.anchor is not None:
+            out.append(
+                error(
+                    Code.ALIAS,
+                    f"anchor '&{event.anchor}' is not allowed",
+                    span,
+                    hint="write the value out in full; funding files use no anchors or aliases",
+                )
+            )
+            bad = True
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!":
+            out.append(
+                error(
+                    Code.TAG,
+                    f"explicit tag '{tag}' is not allowed",
+                    span,
+                    hint="remove the tag; kompalloc reads each value by the key it belongs to",
+                )
+            )
+            bad = True
+        if isinstance(event, yaml.ScalarEvent):
+            value = event.value
+            if event.style == '"' and _SURROGATE.search(value):
+                out.append(
+                    error(
+                        Code.CONTROL_CHARACTER,
+                        "escaped lone surrogate (e.g. '\\ud800') is not a character",
+                        span,
+                    )
+                )
+                bad = True
+            plain = not event.style and event.implicit[0]
+            add(Bad(span) if bad else Scalar(value, plain, span))
+        elif isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) >= MAX_DEPTH:
+                out.append(
+                    error(
+                        Code.TOO_DEEP,
+                        f"nesting deeper than {MAX_DEPTH} levels",
+                        span,
+                        hint="funding files need only a few levels; check the indentation",
+                    )
+                )
+                return None
+            stack.append(_Frame(isinstance(event, yaml.MappingStartEvent), span))
+    return root

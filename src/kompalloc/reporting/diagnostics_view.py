@@ -1,0 +1,100 @@
+"""Diagnostics for people (path:line:col lines with the source line and a caret) and for machines (JSON)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kompalloc.diagnostics import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+JSON_FORMAT_VERSION = 1
+
+
+@lru_cache(maxsize=64)
+def _lines(path: str) -> tuple[str, ...]:
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return ()
+    text = data.decode("utf-8", errors="replace")
+    return tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
+def source_line(d: Diagnostic) -> str | None:
+    """The line a diagnostic points at, or None when there is none to show."""
+    if d.span.end_line < 1:
+        return None
+    lines = _lines(d.span.path)
+    if d.span.line > len(lines):
+        return None
+    line = lines[d.span.line - 1].lstrip("\ufeff")
+    return line if line.strip() else None
+
+
+def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
+    """One line with the counts, e.g. '2 errors, 1 warning in 7 files'."""
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    return (
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
+        f"in {files} file{'s' * (files != 1)}"
+    )
+
+
+def as_text(diagnostics: Sequence[Diagnostic], files: int) -> Text:
+    """Every diagnostic with its source line and hint, then the summary line."""
+    from rich.text import Text
+
+    out = Text()
+    for d in sorted(diagnostics, key=Diagnostic.sort_key):
+        colour = "red" if d.severity is Severity.ERROR else "yellow"
+        out.append(f"{d.span}: ", style="bold")
+        out.append(f"{d.severity.value} {d.code.value}", style=f"bold {colour}")
+        out.append(f" {d.message}\n")
+        line = source_line(d)
+        if line is not None:
+            number = str(d.span.line)
+            out.append(f"  {number} | ", style="dim")
+            out.append(line.expandtabs(1) + "\n")
+            width = 1
+            if d.span.end_line == d.span.line:
+                width = max(
+                    1, min(d.span.end_column - d.span.column, len(line) - d.span.column + 1)
+                )
+            pad = " " * (len(number) + 4 + d.span.column)
+            out.append(f"{pad[:-1]}{'^' * width}\n", style=colour)
+        if d.hint:
+            out.append(f"  hint: {d.hint}\n", style="cyan")
+    out.append(summary(diagnostics, files) + "\n", style="bold")
+    return out
+
+
+def as_json(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> dict[str, Any]:
+    """A stable, versioned document: counts, then every diagnostic with its positions."""
+    ordered = sorted(diagnostics, key=Diagnostic.sort_key)
+    errors = sum(d.severity is Severity.ERROR for d in ordered)
+    return {
+        "format_version": JSON_FORMAT_VERSION,
+        "valid": errors == 0,
+        "errors": errors,
+        "warnings": len(ordered) - errors,
+        "files": list(files),
+        "diagnostics": [
+            {
+                "code": d.code.value,
+                "severity": d.severity.value,
+                "message": d.message,
+                "hint": d.hint,
+                "file": d.span.path,
+                "path": d.path,
+                "start": {"line": d.span.line, "column": d.span.column},
+                "end": {"line": d.span.end_line, "column": d.span.end_column},
+            }
+            for d in ordered
+        ],
+    }

@@ -1,0 +1,212 @@
+"""Renderers: neutral tables to Rich renderables, tabulate text, CSV and JSON. Nothing here prints."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from kompalloc.money import format_kr
+from kompalloc.reporting.tables import Cell, Column, Kind, Table
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+
+class Format(StrEnum):
+    """Output formats of report-like commands."""
+
+    TABLE = "table"
+    """Rich tables (the default)."""
+    PLAIN = "plain"
+    SIMPLE = "simple"
+    GITHUB = "github"
+    MARKDOWN = "markdown"
+    GRID = "grid"
+    HTML = "html"
+    LATEX = "latex"
+    CSV = "csv"
+    JSON = "json"
+
+
+TABULATE_FORMATS = {
+    Format.PLAIN: "plain",
+    Format.SIMPLE: "simple",
+    Format.GITHUB: "github",
+    Format.MARKDOWN: "pipe",
+    Format.GRID: "grid",
+    Format.HTML: "html",
+    Format.LATEX: "latex",
+}
+
+
+def _share(cell: tuple[int, int]) -> str:
+    part, whole = cell
+    if whole == 0:
+        return "–"
+    # Exact integer percentage with one decimal, rounded half up; no floats near money.
+    tenths = (part * 1000 * 2 + whole) // (whole * 2)
+    return f"{tenths // 10},{tenths % 10} %"
+
+
+def text_cell(cell: Cell, column: Column, *, unit: bool = True) -> str:
+    """A cell as people read it: amounts in kroner with Norwegian separators."""
+    if cell is None:
+        return ""
+    if column.kind is Kind.MONEY and isinstance(cell, int):
+        text = format_kr(cell)
+        return text if unit else text.removesuffix("\u00a0kr")
+    if column.kind is Kind.SHARE and isinstance(cell, tuple):
+        return _share(cell)
+    return str(cell)
+
+
+def group_rows(table: Table) -> list[tuple[str | None, list[tuple[Cell, ...]]]]:
+    """The rows split into consecutive sections by the table's group column (one section if none)."""
+    if table.group is None:
+        return [(None, list(table.rows))]
+    index = [c.key for c in table.columns].index(table.group)
+    sections: list[tuple[str | None, list[tuple[Cell, ...]]]] = []
+    for row in table.rows:
+        label = str(row[index])
+        if not sections or sections[-1][0] != label:
+            sections.append((label, []))
+        sections[-1][1].append(row)
+    return sections
+
+
+def section_totals(table: Table, rows: Sequence[tuple[Cell, ...]]) -> tuple[Cell, ...]:
+    """Totals of one section: money and counts summed, shares recomputed, text left empty."""
+    out: list[Cell] = []
+    for i, column in enumerate(table.columns):
+        values = [row[i] for row in rows]
+        if column.kind in (Kind.MONEY, Kind.COUNT):
+            out.append(sum(v for v in values if isinstance(v, int)))
+        elif column.kind is Kind.SHARE:
+            pairs = [v for v in values if isinstance(v, tuple)]
+            out.append((sum(p[0] for p in pairs), sum(p[1] for p in pairs)))
+        else:
+            out.append("Total" if i == 0 else "")
+    return tuple(out)
+
+
+def rich_tables(table: Table) -> list[RenderableType]:
+    """Rich tables, one per section: amounts in kroner right-aligned, totals in the footer."""
+    from rich import box
+    from rich.table import Table as RichTable
+
+    out: list[RenderableType] = []
+    sections = group_rows(table)
+    for label, rows in sections:
+        totals = table.totals if label is None else section_totals(table, rows)
+        title = table.title if label is None else f"{table.title}: {label}"
+        t = RichTable(
+            title=title,
+            box=box.SIMPLE_HEAD,
+            show_footer=totals is not None,
+            title_justify="left",
+            title_style="bold",
+            caption="Amounts in kroner."
+            if any(c.kind is Kind.MONEY for c in table.columns)
+            else None,
+            caption_justify="left",
+            caption_style="dim",
+            pad_edge=False,
+        )
+        keep = [i for i, c in enumerate(table.columns) if c.key != table.group]
+        for i in keep:
+            column = table.columns[i]
+            numeric = column.kind is not Kind.TEXT
+            t.add_column(
+                column.title,
+                footer=text_cell(totals[i], column, unit=False) if totals else "",
+                justify="right" if numeric else "left",
+                no_wrap=not column.wrap,
+                overflow="fold",
+                min_width=12 if column.wrap else None,
+            )
+        for row in rows:
+            t.add_row(*(text_cell(row[i], table.columns[i], unit=False) for i in keep))
+        out.append(t)
+    return out
+
+
+def tabulate_text(tables: Sequence[Table], fmt: Format) -> str:
+    """Tables as text in one of tabulate's formats, each under its title."""
+    from tabulate import tabulate
+
+    parts = []
+    for table in tables:
+        rows = [
+            [text_cell(c, col) for c, col in zip(r, table.columns, strict=True)] for r in table.rows
+        ]
+        if table.totals:
+            rows.append(
+                [text_cell(c, col) for c, col in zip(table.totals, table.columns, strict=True)]
+            )
+        align = ["right" if c.kind is not Kind.TEXT else "left" for c in table.columns]
+        body = tabulate(
+            rows,
+            headers=[c.title for c in table.columns],
+            tablefmt=TABULATE_FORMATS[fmt],
+            colalign=align,
+            disable_numparse=True,
+        )
+        title = f"## {table.title}" if fmt in (Format.GITHUB, Format.MARKDOWN) else table.title
+        parts.append(
+            f"{title}\n\n{body}\n" if fmt not in (Format.HTML, Format.LATEX) else body + "\n"
+        )
+    return "\n".join(parts)
+
+
+def _machine(cell: Cell, column: Column) -> Any:
+    if column.kind is Kind.SHARE and isinstance(cell, tuple):
+        part, whole = cell
+        return None if whole == 0 else round(part / whole, 6)  # a ratio, not money
+    return cell
+
+
+def csv_text(tables: Sequence[Table]) -> str:
+    """Tables as CSV, one block per table with a 'table' column; amounts in øre."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for table in tables:
+        writer.writerow(["table", *(_csv_header(c) for c in table.columns)])
+        for row in table.rows:
+            writer.writerow(
+                [table.key, *(_machine(c, col) for c, col in zip(row, table.columns, strict=True))]
+            )
+        if table.totals:
+            writer.writerow(
+                [
+                    f"{table.key}_total",
+                    *(_machine(c, col) for c, col in zip(table.totals, table.columns, strict=True)),
+                ]
+            )
+        writer.writerow([])
+    return buffer.getvalue()
+
+
+def _csv_header(column: Column) -> str:
+    return f"{column.key}_ore" if column.kind is Kind.MONEY else column.key
+
+
+def table_json(table: Table) -> dict[str, Any]:
+    """One table as JSON-ready data; amounts in øre (integers), shares as ratios."""
+
+    def record(row: tuple[Cell, ...]) -> dict[str, Any]:
+        return {_csv_header(c): _machine(v, c) for v, c in zip(row, table.columns, strict=True)}
+
+    return {
+        "title": table.title,
+        "rows": [record(r) for r in table.rows],
+        "totals": record(table.totals) if table.totals else None,
+    }
+
+
+def json_text(document: dict[str, Any]) -> str:
+    """Stable, readable JSON."""
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,244 @@
+"""Neutral report tables (per scheme and pool, per cluster, per application), with totals that reconcile."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import StrEnum
+
+from kompalloc.allocation import Allocation, Status
+from kompalloc.collation import norwegian_key
+from kompalloc.model import Bundle
+from kompalloc.pooltree import PoolTree, build
+
+
+class Kind(StrEnum):
+    """How a column's values are typed, so each renderer can format them."""
+
+    TEXT = "text"
+    MONEY = "money"
+    """Integer øre."""
+    COUNT = "count"
+    NUMBER = "number"
+    """A number that is not summed (a rank, a year)."""
+    SHARE = "share"
+    """A fraction as (numerator, denominator) of øre, shown as a percentage."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column: a stable key for machine formats, a title for people, and a kind."""
+
+    key: str
+    title: str
+    kind: Kind = Kind.TEXT
+    wrap: bool = False
+    """Whether people's tables may wrap this column (long free text); others keep their width."""
+
+
+Cell = str | int | tuple[int, int] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A titled table of typed rows, with an optional totals row."""
+
+    key: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    totals: tuple[Cell, ...] | None = None
+    group: str | None = None
+    """A column whose value splits the table into sections for people (machine formats keep it)."""
+
+
+MONEY_COLUMNS = ("cap", "committed", "available", "granted", "remaining")
+
+
+def pools_table(bundle: Bundle, allocation: Allocation, *, all_pools: bool = False) -> Table:
+    """Per scheme and pool: cap, committed, available before, granted, remaining, share of cap used."""
+    tree = build(bundle)
+    columns = (
+        Column("pool", "Pool", wrap=True),
+        Column("cap", "Cap", Kind.MONEY),
+        Column("committed", "Committed", Kind.MONEY),
+        Column("available", "Available", Kind.MONEY),
+        Column("granted", "Granted", Kind.MONEY),
+        Column("remaining", "Remaining", Kind.MONEY),
+        Column("used", "Used", Kind.SHARE),
+    )
+    rows: list[tuple[Cell, ...]] = []
+    totals = [0, 0, 0, 0, 0]
+    roots = sorted(
+        tree.roots.values(),
+        key=lambda p: (norwegian_key(_scheme_name(bundle, p.scheme)), p.year or 0),
+    )
+    for root in roots:
+        if not all_pools and allocation.pools[root.id].applications == 0:
+            continue
+        for depth, pid in _walk(tree, root.id, 0):
+            r = allocation.pools[pid]
+            pool = bundle.pools[pid]
+            if depth == 0:
+                label = pool.name or f"{_scheme_name(bundle, root.scheme)} {root.year}"
+            else:
+                label = "  " * (depth - 1) + "└ " + pool.label
+            rows.append(
+                (
+                    label,
+                    r.cap,
+                    r.committed,
+                    r.available,
+                    r.granted,
+                    r.remaining,
+                    (r.committed + r.granted, r.cap),
+                )
+            )
+        r = allocation.pools[root.id]
+        for i, amount in enumerate((r.cap, r.committed, r.available, r.granted, r.remaining)):
+            totals[i] += amount
+    total_row: tuple[Cell, ...] = ("Total", *totals, (totals[1] + totals[3], totals[0]))
+    return Table("pools", "Schemes and pools", columns, tuple(rows), total_row)
+
+
+def _scheme_name(bundle: Bundle, scheme_id: str | None) -> str:
+    scheme = bundle.schemes.get(scheme_id or "")
+    return scheme.name if scheme else str(scheme_id)
+
+
+def _walk(tree: PoolTree, pid: str, depth: int) -> list[tuple[int, str]]:
+    out = [(depth, pid)]
+    for child in tree.children.get(pid, ()):
+        out.extend(_walk(tree, child.id, depth + 1))
+    return out
+
+
+def clusters_table(bundle: Bundle, allocation: Allocation) -> Table:
+    """Per cluster: applications, funded, asked, granted, share of the asked money granted."""
+    columns = (
+        Column("cluster", "Cluster", wrap=True),
+        Column("region", "Region", wrap=True),
+        Column("applications", "Apps", Kind.COUNT),
+        Column("funded", "Funded", Kind.COUNT),
+        Column("requested", "Asked", Kind.MONEY),
+        Column("granted", "Granted", Kind.MONEY),
+        Column("share", "Share", Kind.SHARE),
+    )
+    stats: dict[str | None, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for grant in allocation.grants:
+        s = stats[bundle.applications[grant.application].cluster]
+        s[0] += 1
+        s[1] += grant.granted > 0
+        s[2] += grant.requested
+        s[3] += grant.granted
+    rows: list[tuple[Cell, ...]] = []
+    named = sorted(
+        (c for c in stats if c is not None),
+        key=lambda c: norwegian_key(bundle.clusters[c].name if c in bundle.clusters else c),
+    )
+    for cid in [*named, *([None] if None in stats else [])]:
+        s = stats[cid]
+        cluster = bundle.clusters.get(cid) if cid else None
+        name = cluster.name if cluster else ("(no cluster)" if cid is None else cid)
+        region = (cluster.region or "") if cluster else ""
+        rows.append((name, region, s[0], s[1], s[2], s[3], (s[3], s[2])))
+    t = [sum(s[i] for s in stats.values()) for i in range(4)]
+    totals: tuple[Cell, ...] = ("Total", "", t[0], t[1], t[2], t[3], (t[3], t[2]))
+    return Table("clusters", "Clusters", columns, tuple(rows), totals)
+
+
+STATUS_ORDER = {Status.FUNDED: 0, Status.PARTIAL: 1, Status.NOT_FUNDED: 2, Status.REJECTED: 3}
+
+
+def applications_table(bundle: Bundle, allocation: Allocation) -> Table:
+    """Per application, in decision order within each scheme: asked, granted, status and why."""
+    columns = (
+        Column("application", "ID"),
+        Column("round", "Round"),
+        Column("institution", "Institution"),
+        Column("cluster", "Cluster"),
+        Column("rank", "Rank", Kind.NUMBER),
+        Column("requested", "Asked", Kind.MONEY),
+        Column("granted", "Granted", Kind.MONEY),
+        Column("status", "Status"),
+        Column("reason", "Reason", wrap=True),
+    )
+    rows: list[tuple[Cell, ...]] = []
+    for grant in allocation.grants:
+        app = bundle.applications[grant.application]
+        root = bundle.pools.get(grant.pools[0]) if grant.pools else None
+        round_name = f"{_scheme_name(bundle, app.scheme)} {app.year}"
+        rows.append(
+            (
+                app.id,
+                root.name if root and root.name else round_name,
+                app.institution,
+                app.cluster or "",
+                app.rank,
+                grant.requested,
+                grant.granted,
+                grant.status.value,
+                grant.reason,
+            )
+        )
+    asked = sum(g.requested for g in allocation.grants)
+    given = sum(g.granted for g in allocation.grants)
+    totals: tuple[Cell, ...] = ("Total", "", "", "", None, asked, given, "", "")
+    return Table("applications", "Applications", columns, tuple(rows), totals, group="round")
+
+
+def report_tables(
+    bundle: Bundle, allocation: Allocation, *, all_pools: bool = False
+) -> list[Table]:
+    """The full report: pools, clusters, applications."""
+    return [
+        pools_table(bundle, allocation, all_pools=all_pools),
+        clusters_table(bundle, allocation),
+        applications_table(bundle, allocation),
+    ]
+
+
+def rounds_table(bundle: Bundle, allocation: Allocation) -> Table:
+    """Per root pool (a scheme's year): counts by status and the funding line."""
+    tree = build(bundle)
+    columns = (
+        Column("scheme", "Scheme"),
+        Column("year", "Year", Kind.NUMBER),
+        Column("funded", "Funded", Kind.COUNT),
+        Column("partial", "Partial", Kind.COUNT),
+        Column("not_funded", "Not funded", Kind.COUNT),
+        Column("rejected", "Rejected", Kind.COUNT),
+        Column("granted", "Granted", Kind.MONEY),
+        Column("remaining", "Remaining", Kind.MONEY),
+        Column("funding_line", "Funding line"),
+    )
+    rows: list[tuple[Cell, ...]] = []
+    roots = sorted(
+        tree.roots.values(),
+        key=lambda p: (norwegian_key(_scheme_name(bundle, p.scheme)), p.year or 0),
+    )
+    for root in roots:
+        grants = [g for g in allocation.grants if g.pools and g.pools[0] == root.id]
+        if not grants:
+            continue
+        count = {s: sum(g.status is s for g in grants) for s in Status}
+        line = next(
+            (g.application for g in grants if g.status in (Status.PARTIAL, Status.NOT_FUNDED)), ""
+        )
+        r = allocation.pools[root.id]
+        rows.append(
+            (
+                _scheme_name(bundle, root.scheme),
+                root.year,
+                count[Status.FUNDED],
+                count[Status.PARTIAL],
+                count[Status.NOT_FUNDED],
+                count[Status.REJECTED],
+                r.granted,
+                r.remaining,
+                line,
+            )
+        )
+    sums: list[Cell] = [sum(v for r in rows if isinstance(v := r[i], int)) for i in range(2, 8)]
+    totals: tuple[Cell, ...] = ("Total", None, *sums, "")
+    return Table("rounds", "Rounds", columns, tuple(rows), totals)

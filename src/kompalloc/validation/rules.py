@@ -1,0 +1,240 @@
+"""The validation rules: duplicate ids, references, the pool tree, money that cannot add up, scheme rules.
+
+Each rule is a plain function ``(bundle, tree) -> iterable of diagnostics``; ``ALL`` lists them
+in the order they run, and every one of them always runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+
+from kompalloc.diagnostics import Code, Diagnostic, did_you_mean, error, warning
+from kompalloc.eligibility import breaches
+from kompalloc.model import Bundle, Entry, Section
+from kompalloc.money import format_kr
+from kompalloc.pooltree import PoolTree
+
+Rule = Callable[[Bundle, PoolTree], Iterable[Diagnostic]]
+
+
+def duplicate_ids(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
+    """An id defined twice in one section (across files) is an error pointing at both."""
+    for section, kept, later in bundle.duplicates:
+        yield error(
+            Code.DUPLICATE_ID,
+            f"{section.value[:-1]} '{later.id}' is already defined at {kept.span}",
+            later.span,
+            f"{section.value}.{later.id}",
+            hint="ids must be unique across all files loaded together; rename or remove one",
+        )
+
+
+def _reference(
+    bundle: Bundle,
+    entry: Entry,
+    section: Section,
+    key: str,
+    target: Section,
+    value: str | None,
+    index: int | None = None,
+) -> Iterator[Diagnostic]:
+    if value is None:
+        return
+    known: Mapping[str, Entry] = getattr(bundle, target.value)
+    if value in known or value in bundle.broken.get(target, frozenset()):
+        return
+    singular = target.value[:-1]
+    hint = did_you_mean(value, known) or (
+        f"no {singular} with that id is loaded; add the file that defines it"
+    )
+    span = entry.at(key)
+    where = f"{section.value}.{entry.id}.{key}" + (f"[{index}]" if index is not None else "")
+    yield error(Code.UNKNOWN_REFERENCE, f"unknown {singular} '{value}'", span, where, hint)
+
+
+def references(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
+    """Every id an entry names must be defined (in any file)."""
+    for pool in bundle.pools.values():
+        yield from _reference(bundle, pool, Section.POOLS, "scheme", Section.SCHEMES, pool.scheme)
+        yield from _reference(bundle, pool, Section.POOLS, "parent", Section.POOLS, pool.parent)
+        for i, cluster in enumerate(pool.clusters or ()):
+            yield from _reference(
+                bundle, pool, Section.POOLS, "clusters", Section.CLUSTERS, cluster, i
+            )
+    for app in bundle.applications.values():
+        yield from _reference(
+            bundle, app, Section.APPLICATIONS, "scheme", Section.SCHEMES, app.scheme
+        )
+        yield from _reference(
+            bundle, app, Section.APPLICATIONS, "institution", Section.INSTITUTIONS, app.institution
+        )
+        yield from _reference(
+            bundle, app, Section.APPLICATIONS, "cluster", Section.CLUSTERS, app.cluster
+        )
+
+
+def pool_tree(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
+    """Root pools are complete and unique per scheme and year; sub-pools narrow a reachable parent."""
+    for pool in sorted(bundle.pools.values(), key=lambda p: p.id):
+        where = f"pools.{pool.id}"
+        if pool.parent is None:
+            if pool.scheme is None or pool.year is None:
+                missing = " and ".join(k for k in ("scheme", "year") if getattr(pool, k) is None)
+                yield error(
+                    Code.ROOT_POOL_INCOMPLETE,
+                    f"pool '{pool.id}' has no parent, so it needs {missing}",
+                    pool.span,
+                    where,
+                    hint="give a root pool its scheme and year, or a sub-pool its parent",
+                )
+                continue
+            root = tree.roots[(pool.scheme, pool.year)]
+            if root.id != pool.id:
+                yield error(
+                    Code.DUPLICATE_ROOT_POOL,
+                    f"scheme '{pool.scheme}' already has a pool for {pool.year}: '{root.id}' at {root.span}",
+                    pool.span,
+                    where,
+                    hint="one root pool per scheme and year; make this one a sub-pool with 'parent:'",
+                )
+            continue
+        if pool.parent in bundle.pools and pool.id not in tree.root_of:
+            yield error(
+                Code.POOL_CYCLE,
+                f"pool '{pool.id}' is its own ancestor through 'parent'",
+                pool.at("parent"),
+                f"{where}.parent",
+            )
+            continue
+        if pool.parent not in bundle.pools:
+            continue
+        top = bundle.pools[tree.root_of[pool.id]] if pool.id in tree.root_of else None
+        for key in ("scheme", "year"):
+            value = getattr(pool, key)
+            if value is not None and top is not None and value != getattr(top, key):
+                yield error(
+                    Code.SUBPOOL_MISMATCH,
+                    f"sub-pool '{pool.id}' says {key} {value}, but its root pool '{top.id}' "
+                    f"has {getattr(top, key)}",
+                    pool.at(key),
+                    f"{where}.{key}",
+                    hint=f"leave '{key}' out of sub-pools: they inherit it",
+                )
+        if pool.clusters is None and pool.institution_types is None:
+            yield error(
+                Code.SUBPOOL_WITHOUT_FILTER,
+                f"sub-pool '{pool.id}' does not say which applications draw on it",
+                pool.span,
+                where,
+                hint="add 'clusters:' or 'institution_types:'",
+            )
+
+
+def pool_money(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
+    """Committed money within caps; sub-pool caps against the parent; grant limits in order."""
+    for pool in bundle.pools.values():
+        where = f"pools.{pool.id}"
+        if pool.committed > pool.cap:
+            yield error(
+                Code.COMMITTED_OVER_CAP,
+                f"committed {format_kr(pool.committed)} is more than the cap {format_kr(pool.cap)}",
+                pool.at("committed"),
+                f"{where}.committed",
+            )
+        if (
+            pool.min_grant is not None
+            and pool.max_grant is not None
+            and pool.min_grant > pool.max_grant
+        ):
+            yield error(
+                Code.MIN_OVER_MAX,
+                f"min_grant {format_kr(pool.min_grant)} is more than max_grant {format_kr(pool.max_grant)}",
+                pool.at("min_grant"),
+                f"{where}.min_grant",
+            )
+        parent = bundle.pools.get(pool.parent) if pool.parent else None
+        if parent is not None and pool.cap > parent.cap:
+            yield warning(
+                Code.SUBPOOL_CAP_OVER_PARENT,
+                f"sub-pool cap {format_kr(pool.cap)} is more than its parent's cap "
+                f"{format_kr(parent.cap)}, so it can never be used in full",
+                pool.at("cap"),
+                f"{where}.cap",
+            )
+        children = tree.children.get(pool.id, [])
+        total = sum(child.cap for child in children)
+        if children and total > pool.cap:
+            yield warning(
+                Code.SUBPOOL_CAPS_OVER_PARENT,
+                f"the caps of the {len(children)} sub-pools of '{pool.id}' add up to "
+                f"{format_kr(total)}, more than its cap {format_kr(pool.cap)}",
+                pool.at("cap"),
+                f"{where}.cap",
+                hint="allowed (sub-pool caps are ceilings, not reservations; the parent's cap "
+                "still holds), but check that this is intended",
+            )
+
+
+def applications(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
+    """Each application has a pool, a single sub-pool chain, sensible limits, and meets its scheme's rules."""
+    for app in bundle.applications.values():
+        where = f"applications.{app.id}"
+        if app.scheme in bundle.schemes and (app.scheme, app.year) not in tree.roots:
+            years = sorted(y for s, y in tree.roots if s == app.scheme)
+            hint = (
+                f"pools of '{app.scheme}' exist for {', '.join(map(str, years))}"
+                if years
+                else f"add a pool with 'scheme: {app.scheme}' and 'year: {app.year}'"
+            )
+            yield error(
+                Code.NO_POOL,
+                f"no pool for scheme '{app.scheme}' in {app.year}",
+                app.at("year"),
+                f"{where}.year",
+                hint,
+            )
+        _, ambiguous = tree.chain(bundle, app)
+        if ambiguous:
+            names = ", ".join(f"'{p.id}'" for p in ambiguous)
+            yield error(
+                Code.AMBIGUOUS_SUBPOOL,
+                f"application '{app.id}' matches several sibling sub-pools: {names}",
+                app.span,
+                where,
+                hint="narrow the sub-pools' clusters or institution_types so at most one matches",
+            )
+        if app.requested == 0:
+            yield warning(
+                Code.ZERO_REQUEST,
+                "requested amount is 0",
+                app.at("requested"),
+                f"{where}.requested",
+            )
+        if app.min_grant is not None:
+            if app.min_grant > app.requested:
+                yield error(
+                    Code.MIN_GRANT_OVER_REQUEST,
+                    f"min_grant {format_kr(app.min_grant)} is more than the requested "
+                    f"{format_kr(app.requested)}",
+                    app.at("min_grant"),
+                    f"{where}.min_grant",
+                )
+            if not app.partial:
+                yield warning(
+                    Code.MIN_GRANT_WITHOUT_PARTIAL,
+                    "min_grant has no effect without 'partial: true'",
+                    app.at("min_grant"),
+                    f"{where}.min_grant",
+                    hint="add 'partial: true' if a smaller grant is acceptable, or remove min_grant",
+                )
+        for breach in breaches(bundle, app):
+            yield warning(
+                breach.code,
+                f"application '{app.id}' will be rejected: {breach.message}",
+                app.at(breach.key),
+                f"{where}.{breach.key}",
+            )
+
+
+ALL: tuple[Rule, ...] = (duplicate_ids, references, pool_tree, pool_money, applications)
+"""Every rule, in the order they run."""
