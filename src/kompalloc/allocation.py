@@ -37,7 +37,9 @@ class Grant:
     granted: int
     status: Status
     reason: str
-    """Why the grant is what it is, in one sentence."""
+    """Why the grant is what it is, in a few words (for a table cell)."""
+    detail: str
+    """The same in a full sentence, naming pools and amounts."""
     limit: str | None
     """What bound the grant: 'request', 'pool', 'max_grant', 'institution_cap', 'min_grant', 'partial', 'rules'."""
 
@@ -131,35 +133,86 @@ def _decide(
     chain, _ = tree.chain(bundle, app)
     ids = tuple(p.id for p in chain)
 
-    def grant(amount: int, status: Status, reason: str, limit: str | None) -> Grant:
-        return Grant(app.id, ids, app.requested, amount, status, reason, limit)
+    def grant(amount: int, status: Status, reason: str, detail: str, limit: str | None) -> Grant:
+        return Grant(app.id, ids, app.requested, amount, status, reason, detail, limit)
 
     broken = breaches(bundle, app)
     if broken:
-        return grant(0, Status.REJECTED, "; ".join(b.short for b in broken), "rules")
+        return grant(
+            0,
+            Status.REJECTED,
+            "; ".join(b.short for b in broken),
+            "Rejected: " + "; ".join(b.message for b in broken) + ".",
+            "rules",
+        )
 
-    # Every cap that applies, as (amount allowed, kind, what it is).
-    limits: list[tuple[int, str, str]] = []
-    for pool in chain:
+    # Every cap that applies, as (amount allowed, kind, a few words, a sentence).
+    limits: list[tuple[int, str, str, str]] = []
+    for depth, pool in enumerate(chain):
+        where = "pool" if depth == 0 else "sub-pool"
         left = pool.cap - committed[pool.id] - granted[pool.id]
-        limits.append((left, "pool", f"money left in {pool.id}"))
+        limits.append(
+            (left, "pool", f"{where} exhausted", f"{where} {pool.label} had {format_kr(left)} left")
+        )
         if pool.max_grant is not None:
-            limits.append((pool.max_grant, "max_grant", f"max grant of {pool.id}"))
+            limits.append(
+                (
+                    pool.max_grant,
+                    "max_grant",
+                    "max grant",
+                    f"{where} {pool.label} grants at most {format_kr(pool.max_grant)}",
+                )
+            )
         if pool.institution_cap is not None:
             left = max(pool.institution_cap - by_institution[(pool.id, app.institution)], 0)
-            limits.append((left, "institution_cap", f"institution cap of {pool.id}"))
+            limits.append(
+                (
+                    left,
+                    "institution_cap",
+                    "institution cap",
+                    f"the institution cap of {format_kr(pool.institution_cap)} in {where} "
+                    f"{pool.label} had {format_kr(left)} left",
+                )
+            )
     pool_min = max((p.min_grant for p in chain if p.min_grant is not None), default=0)
-    offer, kind, what = min([(app.requested, "request", "request"), *limits], key=lambda t: t[0])
+    asked = format_kr(app.requested)
+    offer, kind, short, why = min(
+        [(app.requested, "request", "full request", "the full request fits"), *limits],
+        key=lambda t: t[0],
+    )
     if offer == app.requested and offer >= pool_min:
-        return grant(offer, Status.FUNDED, "full request", "request")
+        return grant(offer, Status.FUNDED, short, f"Funded in full: {asked}.", "request")
     if offer <= 0:
-        return grant(0, Status.NOT_FUNDED, f"nothing left: {what}", kind)
-    possible = f"{format_kr(offer)} possible"
+        return grant(0, Status.NOT_FUNDED, short, f"Not funded: {why}.", kind)
+    possible = format_kr(offer)
     if pool_min and offer < pool_min:
-        return grant(0, Status.NOT_FUNDED, f"{possible}, below pool minimum", "min_grant")
+        return grant(
+            0,
+            Status.NOT_FUNDED,
+            "below pool minimum",
+            f"Not funded: {possible} was possible ({why}), below the pool minimum of "
+            f"{format_kr(pool_min)}.",
+            "min_grant",
+        )
     if not app.partial:
-        return grant(0, Status.NOT_FUNDED, f"{possible} ({what}), no partial", "partial")
+        return grant(
+            0,
+            Status.NOT_FUNDED,
+            f"{short}; no partial",
+            f"Not funded: {possible} of {asked} was possible ({why}) and the application "
+            "does not accept a partial grant.",
+            "partial",
+        )
     floor = app.min_grant or 0
     if offer < floor:
-        return grant(0, Status.NOT_FUNDED, f"{possible} ({what}), below its minimum", "min_grant")
-    return grant(offer, Status.PARTIAL, f"{what}", kind)
+        return grant(
+            0,
+            Status.NOT_FUNDED,
+            f"{short}; below its minimum",
+            f"Not funded: {possible} was possible ({why}), below the applicant's minimum of "
+            f"{format_kr(floor)}.",
+            "min_grant",
+        )
+    return grant(
+        offer, Status.PARTIAL, short, f"Partial grant of {possible} of {asked}: {why}.", kind
+    )

@@ -33,7 +33,7 @@ def breaches(bundle: Bundle, app: Application) -> list[Breach]:
                 f"{institution.name} is a {institution.type}, which may not apply to "
                 f"{scheme.name} (allowed: {', '.join(scheme.institution_types)})",
                 "institution",
-                f"{institution.type} may not apply",
+                f"{institution.type} not eligible",
             )
         )
     if scheme.deadline is not None and app.submitted > scheme.deadline:
@@ -43,7 +43,7 @@ def breaches(bundle: Bundle, app: Application) -> list[Breach]:
                 f"submitted {app.submitted.isoformat()}, after the deadline "
                 f"{scheme.deadline.isoformat()} of {scheme.name}",
                 "submitted",
-                f"late: submitted {app.submitted.isoformat()}",
+                f"late ({app.submitted.isoformat()})",
             )
         )
     roles = {p.role for p in app.partners}
@@ -56,7 +56,7 @@ def breaches(bundle: Bundle, app: Application) -> list[Breach]:
                 Code.MISSING_PARTNER,
                 f"{scheme.name} requires a partner in the role {' and '.join(missing)}",
                 "partners",
-                f"no {' or '.join(missing)} partner",
+                f"missing partner: {', '.join(missing)}",
             )
         )
     return out

@@ -54,7 +54,9 @@ def emit(
         if output is None:
             out = console()
             for table in tables:
-                out.print(*render.rich_tables(table))
+                for item in render.rich_tables(table):
+                    out.print(item)
+                    out.print()
             for item in extra:
                 out.print(item)
             if footer:
@@ -67,7 +69,9 @@ def emit(
         buffer = io.StringIO()
         file_console = Console(file=buffer, width=120, color_system=None, highlight=False)
         for table in tables:
-            file_console.print(*render.rich_tables(table))
+            for item in render.rich_tables(table):
+                file_console.print(item)
+                file_console.print()
         for item in extra:
             file_console.print(item)
         if footer:

@@ -93,6 +93,9 @@ def section_totals(table: Table, rows: Sequence[tuple[Cell, ...]]) -> tuple[Cell
     return tuple(out)
 
 
+_MIN_WIDTHS = {"reason": 20, "cluster": 8, "region": 8}
+
+
 def rich_tables(table: Table) -> list[RenderableType]:
     """Rich tables, one per section: amounts in kroner right-aligned, totals in the footer."""
     from rich import box
@@ -115,6 +118,8 @@ def rich_tables(table: Table) -> list[RenderableType]:
             caption_justify="left",
             caption_style="dim",
             pad_edge=False,
+            show_edge=False,
+            padding=(0, 1, 0, 0),
         )
         keep = [i for i, c in enumerate(table.columns) if c.key != table.group]
         for i in keep:
@@ -126,7 +131,7 @@ def rich_tables(table: Table) -> list[RenderableType]:
                 justify="right" if numeric else "left",
                 no_wrap=not column.wrap,
                 overflow="fold",
-                min_width=12 if column.wrap else None,
+                min_width=None,
             )
         for row in rows:
             t.add_row(*(text_cell(row[i], table.columns[i], unit=False) for i in keep))

@@ -155,8 +155,8 @@ def applications_table(bundle: Bundle, allocation: Allocation) -> Table:
     columns = (
         Column("application", "ID"),
         Column("round", "Round"),
-        Column("institution", "Institution"),
-        Column("cluster", "Cluster"),
+        Column("institution", "Institution", wrap=True),
+        Column("cluster", "Cluster", wrap=True),
         Column("rank", "Rank", Kind.NUMBER),
         Column("requested", "Asked", Kind.MONEY),
         Column("granted", "Granted", Kind.MONEY),
@@ -168,12 +168,14 @@ def applications_table(bundle: Bundle, allocation: Allocation) -> Table:
         app = bundle.applications[grant.application]
         root = bundle.pools.get(grant.pools[0]) if grant.pools else None
         round_name = f"{_scheme_name(bundle, app.scheme)} {app.year}"
+        institution = bundle.institutions.get(app.institution)
+        cluster = bundle.clusters.get(app.cluster) if app.cluster else None
         rows.append(
             (
                 app.id,
                 root.name if root and root.name else round_name,
-                app.institution,
-                app.cluster or "",
+                institution.name if institution else app.institution,
+                cluster.name if cluster else (app.cluster or ""),
                 app.rank,
                 grant.requested,
                 grant.granted,
