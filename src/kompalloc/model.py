@@ -172,3 +172,5 @@ class Bundle:
     """Ids whose entries had errors: references to them are not reported again."""
     duplicates: tuple[tuple[Section, Entry, Entry], ...] = ()
     """(section, kept, later) for every id defined more than once."""
+    partial: tuple[tuple[Section, Entry], ...] = ()
+    """Entries with errors, built from what could be read: only their references are checked."""

@@ -218,12 +218,18 @@ class Reader:
         self, node: Node, where: str, fields: dict[str, Field], what: str
     ) -> dict[str, Any] | object:
         """A mapping read field by field; unknown keys and missing required keys are reported."""
+        values, ok = self.record_partial(node, where, fields, what)
+        return values if ok and values is not None else _INVALID
+
+    def record_partial(
+        self, node: Node, where: str, fields: dict[str, Field], what: str
+    ) -> tuple[dict[str, Any] | None, bool]:
+        """The values that could be read (None if not a mapping), and whether all of them could."""
         if isinstance(node, Bad):
-            return _INVALID
+            return None, False
         if not isinstance(node, Map):
-            return self.fail(
-                Code.NOT_A_MAPPING, f"expected {what} as a mapping of keys", node, where
-            )
+            self.fail(Code.NOT_A_MAPPING, f"expected {what} as a mapping of keys", node, where)
+            return None, False
         values: dict[str, Any] = {}
         ok = True
         for key, (key_node, child) in node.items.items():
@@ -250,7 +256,7 @@ class Reader:
                     Code.MISSING_KEY, f"{what} is missing the required key '{key}'", node, where
                 )
                 ok = False
-        return values if ok else _INVALID
+        return values, ok
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,8 +376,15 @@ SINGULAR = {
 }
 
 
-def read_entry(section: model.Section, key: Scalar, node: Node, r: Reader) -> model.Entry | None:
-    """Read one entry of a section; None (with diagnostics) when it has errors."""
+def read_entry(
+    section: model.Section, key: Scalar, node: Node, r: Reader
+) -> tuple[model.Entry | None, bool]:
+    """Read one entry of a section, and whether it is whole.
+
+    An entry with errors comes back built from the values that could be read (the rest take
+    their defaults), so that references in it can still be checked; it must never be allocated.
+    None when not even that is possible.
+    """
     where = f"{section.value}.{key.value}"
     if not ID_PATTERN.fullmatch(key.value):
         r.fail(
@@ -381,13 +394,12 @@ def read_entry(section: model.Section, key: Scalar, node: Node, r: Reader) -> mo
             where,
             "ids are letters, digits, '.', '_' and '-', starting with a letter or digit",
         )
-        return None
-    values = r.record(node, where, FIELDS[section], SINGULAR[section])
-    if values is _INVALID:
-        return None
-    assert isinstance(values, dict) and isinstance(node, Map)
+        return None, False
+    values, ok = r.record_partial(node, where, FIELDS[section], SINGULAR[section])
+    if values is None or not isinstance(node, Map):
+        return None, False
     spans = {k: child.span for k, (_, child) in node.items.items()}
-    return ENTRY_TYPES[section](id=key.value, span=key.span, spans=spans, **values)
+    return ENTRY_TYPES[section](id=key.value, span=key.span, spans=spans, **values), ok
 
 
 def is_invalid(value: object) -> bool:

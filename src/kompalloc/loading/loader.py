@@ -124,6 +124,7 @@ class _Collector:
         self.entries: dict[model.Section, dict[str, model.Entry]] = {s: {} for s in model.Section}
         self.broken: dict[model.Section, set[str]] = {s: set() for s in model.Section}
         self.duplicates: list[tuple[model.Section, model.Entry, model.Entry]] = []
+        self.partial: list[tuple[model.Section, model.Entry]] = []
 
     def add(self, section: model.Section, entry: model.Entry) -> None:
         kept = self.entries[section].get(entry.id)
@@ -194,11 +195,13 @@ def read_file(name: str, collector: _Collector, out: list[Diagnostic]) -> None:
             )
             continue
         for entry_key, (id_node, entry_node) in node.items.items():
-            entry = read_entry(section, id_node, entry_node, reader)
-            if entry is None:
-                collector.broken[section].add(entry_key)
-            else:
+            entry, whole = read_entry(section, id_node, entry_node, reader)
+            if whole and entry is not None:
                 collector.add(section, entry)
+                continue
+            collector.broken[section].add(entry_key)
+            if entry is not None:
+                collector.partial.append((section, entry))
 
 
 def load(paths: Sequence[str]) -> tuple[model.Bundle, list[Diagnostic]]:
@@ -217,5 +220,6 @@ def load(paths: Sequence[str]) -> tuple[model.Bundle, list[Diagnostic]]:
         files=tuple(files),
         broken={s: frozenset(ids) for s, ids in collector.broken.items()},
         duplicates=tuple(collector.duplicates),
+        partial=tuple(collector.partial),
     )
     return bundle, out

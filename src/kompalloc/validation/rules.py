@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from kompalloc.diagnostics import Code, Diagnostic, did_you_mean, error, warning
 from kompalloc.eligibility import breaches
-from kompalloc.model import Bundle, Entry, Section
+from kompalloc.model import Application, Bundle, Entry, Pool, Section
 from kompalloc.money import format_kr
 from kompalloc.pooltree import PoolTree
 
@@ -38,8 +38,8 @@ def _reference(
     value: str | None,
     index: int | None = None,
 ) -> Iterator[Diagnostic]:
-    if value is None:
-        return
+    if not value:
+        return  # not written, or unreadable (already reported)
     known: Mapping[str, Entry] = getattr(bundle, target.value)
     if value in known or value in bundle.broken.get(target, frozenset()):
         return
@@ -53,24 +53,27 @@ def _reference(
 
 
 def references(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
-    """Every id an entry names must be defined (in any file)."""
-    for pool in bundle.pools.values():
+    """Every id an entry names must be defined (in any file), in whole entries and broken ones."""
+    pools = [*bundle.pools.values(), *(e for _, e in bundle.partial if isinstance(e, Pool))]
+    apps = [
+        *bundle.applications.values(),
+        *(e for _, e in bundle.partial if isinstance(e, Application)),
+    ]
+    for pool in pools:
         yield from _reference(bundle, pool, Section.POOLS, "scheme", Section.SCHEMES, pool.scheme)
         yield from _reference(bundle, pool, Section.POOLS, "parent", Section.POOLS, pool.parent)
         for i, cluster in enumerate(pool.clusters or ()):
             yield from _reference(
                 bundle, pool, Section.POOLS, "clusters", Section.CLUSTERS, cluster, i
             )
-    for app in bundle.applications.values():
-        yield from _reference(
-            bundle, app, Section.APPLICATIONS, "scheme", Section.SCHEMES, app.scheme
-        )
-        yield from _reference(
-            bundle, app, Section.APPLICATIONS, "institution", Section.INSTITUTIONS, app.institution
-        )
-        yield from _reference(
-            bundle, app, Section.APPLICATIONS, "cluster", Section.CLUSTERS, app.cluster
-        )
+    for app in apps:
+        for key, target in (
+            ("scheme", Section.SCHEMES),
+            ("institution", Section.INSTITUTIONS),
+            ("cluster", Section.CLUSTERS),
+        ):
+            value = getattr(app, key)
+            yield from _reference(bundle, app, Section.APPLICATIONS, key, target, value)
 
 
 def pool_tree(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
