@@ -71,7 +71,6 @@ class Code(StrEnum):
     INELIGIBLE_INSTITUTION = "KA501"
     LATE_SUBMISSION = "KA502"
     MISSING_PARTNER = "KA503"
-    WRONG_SUBPOOL_FILTER = "KA504"
 
 
 @dataclass(frozen=True, slots=True)

@@ -201,11 +201,10 @@ def report_tables(
 
 
 def rounds_table(bundle: Bundle, allocation: Allocation) -> Table:
-    """Per root pool (a scheme's year): counts by status and the funding line."""
+    """Per root pool (a scheme's year): counts by status, money, and the funding line."""
     tree = build(bundle)
     columns = (
-        Column("scheme", "Scheme"),
-        Column("year", "Year", Kind.NUMBER),
+        Column("round", "Round", wrap=True),
         Column("funded", "Funded", Kind.COUNT),
         Column("partial", "Partial", Kind.COUNT),
         Column("not_funded", "Not funded", Kind.COUNT),
@@ -230,8 +229,7 @@ def rounds_table(bundle: Bundle, allocation: Allocation) -> Table:
         r = allocation.pools[root.id]
         rows.append(
             (
-                _scheme_name(bundle, root.scheme),
-                root.year,
+                root.name or f"{_scheme_name(bundle, root.scheme)} {root.year}",
                 count[Status.FUNDED],
                 count[Status.PARTIAL],
                 count[Status.NOT_FUNDED],
@@ -241,6 +239,6 @@ def rounds_table(bundle: Bundle, allocation: Allocation) -> Table:
                 line,
             )
         )
-    sums: list[Cell] = [sum(v for r in rows if isinstance(v := r[i], int)) for i in range(2, 8)]
-    totals: tuple[Cell, ...] = ("Total", None, *sums, "")
+    sums: list[Cell] = [sum(v for r in rows if isinstance(v := r[i], int)) for i in range(1, 7)]
+    totals: tuple[Cell, ...] = ("Total", *sums, "")
     return Table("rounds", "Rounds", columns, tuple(rows), totals)

@@ -1,0 +1,231 @@
+"""The CLI through Typer's CliRunner: exit codes, refusals, output files, and golden reports."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import ROOT
+from kompalloc import __version__
+from kompalloc.cli.app import app
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+KONGSBERG = ["schemes", "examples/kongsberg-2021"]
+NATIONAL = ["schemes", "examples/national-2021"]
+
+
+@pytest.fixture(autouse=True)
+def _in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Relative paths, as README uses them: diagnostics and stamps name files the same way.
+    monkeypatch.chdir(ROOT)
+
+
+def invoke(runner: CliRunner, *args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE or not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if not UPDATE:
+            pytest.fail(f"golden file {name} was missing and has been written; run again")
+    assert text == path.read_text(encoding="utf-8"), f"differs from golden/{name} (UPDATE_GOLDEN=1)"
+
+
+def test_version(runner: CliRunner) -> None:
+    result = invoke(runner, "--version")
+    assert result.exit_code == 0
+    assert result.output == f"kompalloc {__version__}\n"
+
+
+def test_python_dash_m_runs_the_same_cli() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "kompalloc", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"kompalloc {__version__}"
+
+
+@pytest.mark.parametrize("command", ["validate", "allocate", "report"])
+def test_every_command_has_help_with_an_example_that_is_in_readme(
+    runner: CliRunner, command: str
+) -> None:
+    result = invoke(runner, command, "--help")
+    assert result.exit_code == 0
+    assert "Example: kompalloc " + command in result.output
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"### kompalloc {command}" in readme
+    assert f"kompalloc {command} " in readme
+
+
+def test_bundled_data_validates_with_only_the_designed_rejections(runner: CliRunner) -> None:
+    result = invoke(runner, "validate", "schemes", "examples", "--format", "json")
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert document["valid"] is True and document["errors"] == 0
+    found = {(d["code"], d["path"].split(".")[1]) for d in document["diagnostics"]}
+    # Each example rejection is there on purpose; see the comments in the example files.
+    assert found == {
+        ("KA501", "BPIB-08"),  # a university applying to a fagskole programme
+        ("KA501", "KUI-09"),  # a private course provider applying to KUI
+        ("KA502", "KUI-10"),  # submitted the day after the deadline
+        ("KA503", "IFS-09"),  # no employee representative
+    }
+
+
+def test_validate_reports_every_error_at_once_with_positions(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "pools:\n"
+        "  p:\n"
+        "    scheme: nope\n"
+        "    year: 2021\n"
+        "    cap: 1.5 MNOK\n"
+        "applications:\n"
+        "  A:\n"
+        "    scheme: nope\n"
+        "    year: 2021\n"
+        "    institution: usn\n"
+        "    title: T\n"
+        "    requested: -5\n"
+        "    submitted: 2021-02-30\n"
+        "    partial: yes\n",
+        encoding="utf-8",
+    )
+    result = invoke(runner, "validate", str(bad))
+    assert result.exit_code == 1
+    out = result.stdout
+    for expected in (
+        f"{bad}:3:13: error KA302 unknown scheme 'nope'",
+        f"{bad}:5:10: error KA205",
+        f"{bad}:12:16: error KA205",
+        f"{bad}:13:16: error KA208",
+        f"{bad}:14:14: error KA207",
+    ):
+        assert expected in out, expected
+    assert out.splitlines()[-1] == "7 errors, 0 warnings in 1 file"
+
+
+@pytest.mark.parametrize("command", ["allocate", "report"])
+def test_allocate_and_report_refuse_input_with_errors(
+    runner: CliRunner, tmp_path: Path, command: str
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("clusters:\n  k: {name: K, colour: red}\n", encoding="utf-8")
+    result = invoke(runner, command, str(bad))
+    assert result.exit_code == 1
+    assert "error KA202 unknown key 'colour'" in result.stderr
+    assert "not allocating input with errors" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_missing_path_is_exit_2(runner: CliRunner) -> None:
+    result = invoke(runner, "validate", "schemes", "no/such/folder")
+    assert result.exit_code == 2
+    assert "error KA001 no such file or folder: no/such/folder" in result.stdout
+
+
+def test_usage_error_is_exit_2(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["report", "schemes", "--format", "nope"])
+    assert result.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("report-kongsberg.txt", ["report", *KONGSBERG]),
+        ("report-national.txt", ["report", *NATIONAL]),
+        ("allocate-national.txt", ["allocate", *NATIONAL]),
+        ("report-national.md", ["report", *NATIONAL, "--format", "markdown"]),
+        ("report-national.csv", ["report", *NATIONAL, "--format", "csv"]),
+    ],
+)
+def test_golden_reports(runner: CliRunner, name: str, args: list[str]) -> None:
+    result = invoke(runner, *args)
+    assert result.exit_code == 0, result.output
+    check_golden(name, result.stdout)
+
+
+def _report_json(runner: CliRunner, args: list[str]) -> dict:  # type: ignore[type-arg]
+    result = invoke(runner, "report", *args, "--format", "json")
+    assert result.exit_code == 0
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("args", [KONGSBERG, NATIONAL])
+def test_report_reconciles_to_the_ore(runner: CliRunner, args: list[str]) -> None:
+    doc = _report_json(runner, args)
+    assert doc["amounts"] == "øre" and doc["format_version"] == 1
+    tables = doc["tables"]
+    for row in tables["pools"]["rows"]:
+        assert row["cap_ore"] == row["committed_ore"] + row["granted_ore"] + row["remaining_ore"]
+        assert row["remaining_ore"] >= 0
+    apps = tables["applications"]["rows"]
+    granted = sum(r["granted_ore"] for r in apps)
+    assert granted == tables["applications"]["totals"]["granted_ore"]
+    assert granted == tables["pools"]["totals"]["granted_ore"]
+    assert granted == tables["clusters"]["totals"]["granted_ore"]
+    assert all(isinstance(r["granted_ore"], int) for r in apps)
+
+
+def test_the_national_round_binds_caps_at_every_level(runner: CliRunner) -> None:
+    """The example exists to show every kind of cap at work; keep it that way."""
+    doc = _report_json(runner, NATIONAL)
+    rows = {r["application"]: r for r in doc["tables"]["applications"]["rows"]}
+    assert rows["IFS-01"]["reason"] == "sub-pool exhausted"
+    assert rows["KUI-08"]["reason"] == "pool exhausted"
+    assert rows["KUI-03"]["reason"] == "institution cap"
+    assert rows["KUI-01"]["reason"] == "max grant"
+    assert rows["KUI-09"]["status"] == "rejected"
+    for row in doc["tables"]["pools"]["rows"]:
+        assert row["cap_ore"] > 0
+
+
+def test_output_file_is_written_whole_and_never_over_an_input(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    target = tmp_path / "report.json"
+    result = invoke(runner, "report", *KONGSBERG, "--format", "json", "--output", str(target))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert json.loads(target.read_text(encoding="utf-8"))["tables"]["pools"]["rows"]
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary files left
+
+    scheme = ROOT / "schemes" / "industrifagskolen.yaml"
+    before = scheme.read_bytes()
+    result = invoke(runner, "report", *NATIONAL, "--output", str(scheme))
+    assert result.exit_code == 2
+    assert "refusing to write over the input file" in result.stderr
+    assert scheme.read_bytes() == before
+
+
+def test_unwritable_output_is_exit_3(runner: CliRunner, tmp_path: Path) -> None:
+    result = invoke(runner, "report", *KONGSBERG, "--output", str(tmp_path / "missing" / "r.txt"))
+    assert result.exit_code == 3
+    assert result.stderr.startswith("kompalloc: cannot write")
+
+
+def test_a_closed_pipe_is_not_a_traceback() -> None:
+    command = f"{sys.executable} -m kompalloc report schemes examples/national-2021 | head -n 1"
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.stdout.strip() == "Schemes and pools"
+    assert "Traceback" not in done.stderr

@@ -1,0 +1,62 @@
+"""README stays true: its commands and examples run, and every code and command is documented."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import ROOT
+from kompalloc.cli.app import app
+from kompalloc.diagnostics import Code
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_diagnostic_code_is_documented() -> None:
+    documented = set(re.findall(r"^\| (KA\d{3}) \|", README, flags=re.MULTILINE))
+    assert documented == {code.value for code in Code}
+
+
+def test_quick_start_has_exactly_the_two_commands_and_ci_runs_the_second() -> None:
+    quick = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```bash\n(.*?)\n```", quick, flags=re.DOTALL)
+    assert len(commands) == 2
+    assert "kompalloc report schemes examples/national-2021" in commands[0]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert commands[1] in ci.splitlines()
+
+
+def readme_commands() -> list[str]:
+    blocks = re.findall(r"```bash\n(.*?)\n```", README, flags=re.DOTALL)
+    return [
+        line for block in blocks for line in block.splitlines() if line.startswith("kompalloc ")
+    ]
+
+
+@pytest.mark.parametrize("line", readme_commands())
+def test_every_command_in_readme_runs(
+    line: str, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    args = line.split()[1:]
+    if "--output" in args:  # write into a temporary folder, not into the checkout
+        i = args.index("--output") + 1
+        args[i] = str(tmp_path / args[i])
+    result = runner.invoke(app, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
+def test_the_yaml_example_in_readme_is_valid(runner: CliRunner, tmp_path: Path) -> None:
+    blocks = re.findall(r"```yaml\n(.*?)\n```", README, flags=re.DOTALL)
+    example = next(b for b in blocks if "IFS-01:" in b)
+    path = tmp_path / "example.yaml"
+    path.write_text(example, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("0 errors, 0 warnings in 1 file\n")
+    result = runner.invoke(app, ["allocate", str(path)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "partial" in result.output  # 6 MNOK Kongsberg share < 6,83 MNOK asked
