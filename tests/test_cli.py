@@ -229,3 +229,12 @@ def test_a_closed_pipe_is_not_a_traceback() -> None:
     )
     assert done.stdout.strip() == "Schemes and pools"
     assert "Traceback" not in done.stderr
+
+
+def test_warnings_are_counted_in_one_line_on_stderr_when_allocating(runner: CliRunner) -> None:
+    result = invoke(runner, "allocate", *NATIONAL, "--format", "json")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "kompalloc: 4 warnings; 'kompalloc validate' with the same paths shows them\n"
+    )
+    assert json.loads(result.stdout)["tables"]["rounds"]["rows"]

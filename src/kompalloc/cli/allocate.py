@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kompalloc.cli.common import Paths
 from kompalloc.cli.output import FormatOption, OutputOption
-from kompalloc.reporting.render import Format
+from kompalloc.reporting.formats import Format
 
 
 def command(paths: Paths, format: FormatOption = Format.TABLE, output: OutputOption = None) -> None:

@@ -61,17 +61,25 @@ def exit_code(diagnostics: list[Diagnostic]) -> int:
 
 
 def refuse_if_invalid(bundle: Bundle, diagnostics: list[Diagnostic]) -> None:
-    """Print the diagnostics to stderr; stop with the exit code when there are errors."""
+    """Stop with the diagnostics on stderr when there are errors; count warnings in one line."""
     from kompalloc.reporting.diagnostics_view import as_text
 
     if not diagnostics:
         return
     err = console(stderr=True)
     code = exit_code(diagnostics)
+    if code == EXIT_OK:
+        n = len(diagnostics)
+        err.print(
+            f"kompalloc: {n} warning{'s' * (n != 1)}; 'kompalloc validate' with the same paths "
+            "shows them",
+            style="yellow",
+            soft_wrap=True,
+        )
+        return
     err.print(as_text(diagnostics, len(bundle.files)), end="", soft_wrap=True)
-    if code != EXIT_OK:
-        err.print("kompalloc: not allocating input with errors", style="bold red")
-        raise typer.Exit(code)
+    err.print("kompalloc: not allocating input with errors", style="bold red")
+    raise typer.Exit(code)
 
 
 def check_output_path(output: Path | None, bundle: Bundle) -> None:

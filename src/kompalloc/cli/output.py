@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kompalloc.reporting.render import Format
+from kompalloc.reporting.formats import Format
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

@@ -8,7 +8,7 @@ import typer
 
 from kompalloc.cli.common import Paths
 from kompalloc.cli.output import FormatOption, OutputOption
-from kompalloc.reporting.render import Format
+from kompalloc.reporting.formats import Format
 
 
 def command(

@@ -6,41 +6,14 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from kompalloc.money import format_kr
+from kompalloc.reporting.formats import TABULATE_FORMATS, Format
 from kompalloc.reporting.tables import Cell, Column, Kind, Table
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
-
-
-class Format(StrEnum):
-    """Output formats of report-like commands."""
-
-    TABLE = "table"
-    """Rich tables (the default)."""
-    PLAIN = "plain"
-    SIMPLE = "simple"
-    GITHUB = "github"
-    MARKDOWN = "markdown"
-    GRID = "grid"
-    HTML = "html"
-    LATEX = "latex"
-    CSV = "csv"
-    JSON = "json"
-
-
-TABULATE_FORMATS = {
-    Format.PLAIN: "plain",
-    Format.SIMPLE: "simple",
-    Format.GITHUB: "github",
-    Format.MARKDOWN: "pipe",
-    Format.GRID: "grid",
-    Format.HTML: "html",
-    Format.LATEX: "latex",
-}
 
 
 def _share(cell: tuple[int, int]) -> str:
