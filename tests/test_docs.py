@@ -11,13 +11,15 @@ from typer.testing import CliRunner
 from conftest import ROOT
 from kompalloc.cli.app import app
 from kompalloc.diagnostics import Code
+from kompalloc.explanations import EXPLANATIONS, markdown_table
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def test_every_diagnostic_code_is_documented() -> None:
-    documented = set(re.findall(r"^\| (KA\d{3}) \|", README, flags=re.MULTILINE))
-    assert documented == {code.value for code in Code}
+def test_every_diagnostic_code_is_explained_and_readme_has_the_generated_table() -> None:
+    assert set(EXPLANATIONS) == set(Code)
+    assert all(meaning for meaning, _ in EXPLANATIONS.values())
+    assert markdown_table() in README
 
 
 def test_quick_start_has_exactly_the_two_commands_and_ci_runs_the_second() -> None:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from kompalloc import __version__
-from kompalloc.cli import allocate, report, validate
+from kompalloc.cli import allocate, explain_code, report, validate
 
 app = typer.Typer(
     name="kompalloc",
@@ -42,6 +42,7 @@ def _main(
 app.command("validate")(validate.command)
 app.command("allocate")(allocate.command)
 app.command("report")(report.command)
+app.command("explain-code")(explain_code.command)
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from kompalloc.diagnostics import Diagnostic
     from kompalloc.model import Bundle
+    from kompalloc.policy import Policy
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -40,14 +41,29 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
-def load_checked(paths: list[Path]) -> tuple[Bundle, list[Diagnostic]]:
-    """Load and validate; the bundle is safe to allocate only when no diagnostic is an error."""
+def load_checked(
+    paths: list[Path], policy: Policy | None = None
+) -> tuple[Bundle, list[Diagnostic]]:
+    """Load and validate, then apply the run's and each file's severity policy.
+
+    The bundle is safe to allocate only when no diagnostic left is an error.
+    """
     from kompalloc.loading import load
+    from kompalloc.loading.loader import read_text
+    from kompalloc.policy import Policy, apply, file_policy
     from kompalloc.validation import validate
 
     bundle, diagnostics = load([str(p) for p in paths])
     diagnostics.extend(validate(bundle))
-    return bundle, diagnostics
+    cache: dict[str, Policy] = {}
+
+    def own(path: str) -> Policy:
+        if path not in cache:
+            text, _ = read_text(path) if path in bundle.files else (None, [])
+            cache[path] = file_policy(text) if text else Policy()
+        return cache[path]
+
+    return bundle, apply(diagnostics, policy or Policy(), own)
 
 
 def exit_code(diagnostics: list[Diagnostic]) -> int:

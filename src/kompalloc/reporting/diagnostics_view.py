@@ -98,3 +98,84 @@ def as_json(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> dict[str
             for d in ordered
         ],
     }
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def as_github(diagnostics: Sequence[Diagnostic]) -> str:
+    """GitHub Actions workflow commands, one annotation per diagnostic, on the lines they concern."""
+    lines = []
+    for d in sorted(diagnostics, key=Diagnostic.sort_key):
+        kind = "error" if d.severity is Severity.ERROR else "warning"
+        props = [
+            f"file={_escape_property(d.span.path)}",
+            f"line={d.span.line}",
+            f"col={d.span.column}",
+        ]
+        if d.span.end_line >= d.span.line:
+            props += [f"endLine={d.span.end_line}", f"endColumn={d.span.end_column}"]
+        props.append(f"title={_escape_property(f'kompalloc {d.code.value}')}")
+        message = d.message + (f" (hint: {d.hint})" if d.hint else "")
+        lines.append(f"::{kind} {','.join(props)}::{_escape_data(message)}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def as_sarif(diagnostics: Sequence[Diagnostic], version: str) -> dict[str, Any]:
+    """A SARIF 2.1.0 log, for code-scanning views; every code is a rule with its explanation."""
+    from kompalloc.diagnostics import Code
+    from kompalloc.explanations import EXPLANATIONS
+
+    rules = [
+        {
+            "id": code.value,
+            "name": code.name.title().replace("_", ""),
+            "shortDescription": {"text": EXPLANATIONS[code][0]},
+            "help": {"text": EXPLANATIONS[code][1] or EXPLANATIONS[code][0]},
+        }
+        for code in Code
+    ]
+    index = {code: i for i, code in enumerate(Code)}
+    results = []
+    for d in sorted(diagnostics, key=Diagnostic.sort_key):
+        region: dict[str, int] = {"startLine": d.span.line, "startColumn": d.span.column}
+        if d.span.end_line >= d.span.line:
+            region |= {"endLine": d.span.end_line, "endColumn": d.span.end_column}
+        results.append(
+            {
+                "ruleId": d.code.value,
+                "ruleIndex": index[d.code],
+                "level": "error" if d.severity is Severity.ERROR else "warning",
+                "message": {"text": d.message + (f" (hint: {d.hint})" if d.hint else "")},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": Path(d.span.path).as_posix()},
+                            "region": region,
+                        },
+                        "logicalLocations": [{"fullyQualifiedName": d.path}] if d.path else [],
+                    }
+                ],
+            }
+        )
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "kompalloc",
+                        "version": version,
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }

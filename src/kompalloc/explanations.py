@@ -1,0 +1,207 @@
+"""What each diagnostic code means and how to fix it: the source of README's table and explain-code."""
+
+from __future__ import annotations
+
+from kompalloc.diagnostics import Code
+
+EXPLANATIONS: dict[Code, tuple[str, str]] = {
+    Code.PATH_NOT_FOUND: (
+        "a path on the command line does not exist (or is a dangling link)",
+        "check the path",
+    ),
+    Code.PATH_UNREADABLE: (
+        "a path cannot be read, or is not a regular file or folder (a FIFO, a device)",
+        "check permissions; name files or folders",
+    ),
+    Code.NO_YAML_FILES: (
+        "a folder holds no `.yaml`/`.yml` files",
+        "name the right folder",
+    ),
+    Code.FILE_TOO_LARGE: (
+        "a file is larger than 64 MiB",
+        "split it; no funding file comes near this",
+    ),
+    Code.NOT_UTF8: (
+        "a file is not UTF-8 (the position of the first bad byte is given)",
+        "save it as UTF-8",
+    ),
+    Code.YAML_SYNTAX: (
+        "YAML syntax error (bad indentation, tabs, unclosed brackets or quotes, …)",
+        "fix the YAML at the position given",
+    ),
+    Code.DUPLICATE_KEY: (
+        "a key appears twice in one mapping (YAML would silently keep the last)",
+        "remove or rename one",
+    ),
+    Code.ALIAS: (
+        "an anchor (`&a`) or alias (`*a`)",
+        "write the value out in full",
+    ),
+    Code.TAG: (
+        "an explicit tag (`!!int`, `!!python/...`, `!custom`)",
+        "remove the tag",
+    ),
+    Code.TOO_DEEP: (
+        "nesting deeper than 32 levels",
+        "check the indentation",
+    ),
+    Code.MULTIPLE_DOCUMENTS: (
+        "more than one YAML document in a file",
+        "one document per file",
+    ),
+    Code.COMPLEX_KEY: (
+        "a complex key (`? [a, b]`, a mapping as a key)",
+        "use a plain text key",
+    ),
+    Code.CONTROL_CHARACTER: (
+        "a character that cannot be in a file: a byte-order mark inside the file, an escaped lone surrogate",
+        "remove it",
+    ),
+    Code.NOT_A_MAPPING: (
+        "a mapping was expected (the top level, a section, an entry)",
+        "see the format reference",
+    ),
+    Code.UNKNOWN_KEY: (
+        'an unknown section or key (a "did you mean" hint when one is close)',
+        "fix the spelling",
+    ),
+    Code.MISSING_KEY: (
+        "a required key is missing",
+        "add it",
+    ),
+    Code.WRONG_TYPE: (
+        "a value has the wrong shape (a list where text was expected, an empty value, …)",
+        "see the format reference",
+    ),
+    Code.BAD_MONEY: (
+        "an amount that is not exact and unambiguous (a float, `1.5 MNOK`, `20,000,000`, negative, unknown unit, …)",
+        "write e.g. `1,5 MNOK` or `20 000 000`",
+    ),
+    Code.BAD_INTEGER: (
+        "not a whole number (`010`, `0x1F`, `1:30`, `1_000`), or an implausible year, or rank 0",
+        "plain digits",
+    ),
+    Code.BAD_BOOLEAN: (
+        "not `true` or `false` (`yes`, `no`, `on`, `off`, …)",
+        "write `true` or `false`",
+    ),
+    Code.BAD_DATE: (
+        "not a real `YYYY-MM-DD` date",
+        "e.g. `2021-09-15`",
+    ),
+    Code.BAD_CHOICE: (
+        "not one of a closed list (institution type, partner role, level)",
+        "the hint names the closest choice",
+    ),
+    Code.BAD_ID: (
+        "not a valid id",
+        "letters, digits, `.`, `_`, `-`, starting with a letter or digit",
+    ),
+    Code.BAD_ORG_NUMBER: (
+        "not a valid Norwegian organisation number (9 digits, mod-11 check digit)",
+        "check it at brreg.no",
+    ),
+    Code.UNSUPPORTED_VERSION: (
+        "an unsupported format version in `kompalloc:`",
+        "this kompalloc reads version 1",
+    ),
+    Code.EMPTY_FILE: (
+        "warning: a file holds no data (empty, comments only)",
+        "fill it or remove it",
+    ),
+    Code.DUPLICATE_ID: (
+        "an id defined twice in one section, across all files (both positions are given)",
+        "rename or remove one",
+    ),
+    Code.UNKNOWN_REFERENCE: (
+        'a reference to an id that is not defined (with a "did you mean" hint)',
+        "fix the id or load the file that defines it",
+    ),
+    Code.NO_POOL: (
+        "an application's scheme has no pool for its year",
+        "add the pool",
+    ),
+    Code.DUPLICATE_ROOT_POOL: (
+        "two root pools for one scheme and year",
+        "make one a sub-pool with `parent:`",
+    ),
+    Code.POOL_CYCLE: (
+        "a pool is its own ancestor through `parent`",
+        "break the cycle",
+    ),
+    Code.AMBIGUOUS_SUBPOOL: (
+        "an application matches two sibling sub-pools",
+        "narrow the sub-pools' filters",
+    ),
+    Code.SUBPOOL_WITHOUT_FILTER: (
+        "a sub-pool without `clusters` or `institution_types`",
+        "add a filter",
+    ),
+    Code.SUBPOOL_MISMATCH: (
+        "a sub-pool's `scheme` or `year` differs from its root pool's",
+        "leave them out of sub-pools",
+    ),
+    Code.ROOT_POOL_INCOMPLETE: (
+        "a pool without `parent` lacks `scheme` or `year`",
+        "add them, or a parent",
+    ),
+    Code.COMMITTED_OVER_CAP: (
+        "committed money is more than the pool's cap",
+        "check both amounts",
+    ),
+    Code.SUBPOOL_CAPS_OVER_PARENT: (
+        "warning: the caps of a pool's sub-pools add up to more than its cap. Allowed, because sub-pool caps are ceilings, not reservations, and the parent's cap still holds; flagged because it is often a typo",
+        "check that it is intended",
+    ),
+    Code.SUBPOOL_CAP_OVER_PARENT: (
+        "warning: a sub-pool's cap is more than its parent's, so it can never be used in full",
+        "lower it",
+    ),
+    Code.MIN_GRANT_WITHOUT_PARTIAL: (
+        "warning: `min_grant` without `partial: true` has no effect",
+        "add `partial: true` or remove it",
+    ),
+    Code.MISSING_PARTNER: (
+        "warning: a partner role the scheme requires is missing; it will be rejected",
+        "add the partner (`companies` count as `company`)",
+    ),
+    Code.BAD_NUMBER: (
+        "not a number like `10` or `7,5`",
+        "write digits with at most one decimal separator",
+    ),
+    Code.MIN_OVER_MAX: (
+        "a pool's `min_grant` is more than its `max_grant`",
+        "lower min_grant or raise max_grant",
+    ),
+    Code.MIN_GRANT_OVER_REQUEST: (
+        "an application's `min_grant` is more than its request",
+        "min_grant is the smallest acceptable grant: at most the request",
+    ),
+    Code.ZERO_REQUEST: (
+        "warning: an application requests 0",
+        "check `requested`",
+    ),
+    Code.INELIGIBLE_INSTITUTION: (
+        "warning: the applicant's institution type may not apply to the scheme; it will be rejected",
+        "check the institution's `type` and the scheme's `institution_types`",
+    ),
+    Code.LATE_SUBMISSION: (
+        "warning: submitted after the scheme's deadline; it will be rejected",
+        "check `submitted` and the scheme's `deadline`",
+    ),
+}
+"""(meaning, how to fix) for every code; the fix may be empty when the meaning says it all."""
+
+
+def explain(code: Code) -> str:
+    """A code's documentation as a few lines of text."""
+    meaning, fix = EXPLANATIONS[code]
+    text = f"{code.value} ({code.name.lower().replace('_', '-')}): {meaning}"
+    return text + (f"\nfix: {fix}" if fix else "")
+
+
+def markdown_table() -> str:
+    """README's table of codes, generated from EXPLANATIONS in code order."""
+    lines = ["| code | meaning | how to fix |", "|---|---|---|"]
+    lines += [f"| {c.value} | {EXPLANATIONS[c][0]} | {EXPLANATIONS[c][1]} |" for c in Code]
+    return "\n".join(lines)
