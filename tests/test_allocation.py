@@ -248,3 +248,45 @@ def test_the_order_of_the_input_does_not_matter(b, rnd: random.Random):  # type:
     rnd.shuffle(apps)
     shuffled = replace(b, applications={a.id: a for a in apps})
     assert allocate(shuffled) == allocate(b)
+
+
+def test_scheme_rates_cap_the_grant_per_participant_and_per_study_point():
+    from decimal import Decimal
+
+    rated = scheme(max_per_participant=50_000_00, max_per_study_point=1_000_00)
+    b = bundle(
+        schemes=[rated],
+        pools=[pool("p", 100 * MNOK)],
+        applications=[
+            # 20 participants: 1 000 000 kr per participant rate, 20 x 7,5 x 1 000 = 150 000 kr
+            application("a", 2 * MNOK, rank=1, participants=20, study_points=Decimal("7.5"), partial=True),
+            # 10 x 50 000 = 500 000 kr per participant binds before 10 x 100 x 1 000 = 1 000 000
+            application("b", 2 * MNOK, rank=2, participants=10, study_points=Decimal(100), partial=True),
+            application("c", 1 * MNOK, rank=3),  # no participants: the rate cannot be checked
+            application("d", 1 * MNOK, rank=4, participants=3),  # no study points either
+        ],
+    )
+    result = allocate(b).by_application
+    assert (result["a"].granted, result["a"].limit) == (150_000_00, "rate")
+    assert (result["b"].granted, result["b"].limit) == (500_000_00, "rate")
+    assert result["c"].status is Status.REJECTED
+    assert result["c"].reason == "no participants or study_points for the rate"
+    assert result["d"].reason == "no study_points for the rate"
+
+
+def test_a_root_pool_can_limit_which_clusters_and_institution_types_are_eligible():
+    b = bundle(
+        pools=[pool("p", 10 * MNOK, clusters=("k1",), institution_types=("fagskole_offentlig",))],
+        institutions=[institution("i1"), institution("i2", "universitet")],
+        applications=[
+            application("in", 1 * MNOK, rank=1, cluster="k1"),
+            application("other", 1 * MNOK, rank=2, cluster="k2"),
+            application("none", 1 * MNOK, rank=3),
+            application("uni", 1 * MNOK, rank=4, cluster="k1", institution="i2"),
+        ],
+    )
+    result = allocate(b).by_application
+    assert result["in"].status is Status.FUNDED
+    assert result["other"].reason == "cluster not eligible"
+    assert result["none"].reason == "cluster not eligible"
+    assert result["uni"].reason == "universitet not eligible for pool"

@@ -82,6 +82,8 @@ def test_bundled_data_validates_with_only_the_designed_rejections(runner: CliRun
         ("KA501", "KUI-09"),  # a private course provider applying to KUI
         ("KA502", "KUI-10"),  # submitted the day after the deadline
         ("KA503", "IFS-09"),  # no employee representative
+        ("KA408", "BPMAR-01"),  # asks more than the sub-pool's max grant (accepts partial)
+        ("KA408", "KUI-01"),  # likewise
     }
 
 
@@ -235,6 +237,6 @@ def test_warnings_are_counted_in_one_line_on_stderr_when_allocating(runner: CliR
     result = invoke(runner, "allocate", *NATIONAL, "--format", "json")
     assert result.exit_code == 0
     assert result.stderr == (
-        "kompalloc: 4 warnings; 'kompalloc validate' with the same paths shows them\n"
+        "kompalloc: 6 warnings; 'kompalloc validate' with the same paths shows them\n"
     )
     assert json.loads(result.stdout)["tables"]["rounds"]["rows"]

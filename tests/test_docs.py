@@ -62,3 +62,13 @@ def test_the_yaml_example_in_readme_is_valid(runner: CliRunner, tmp_path: Path) 
     result = runner.invoke(app, ["allocate", str(path)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "partial" in result.output  # 6 MNOK Kongsberg share < 6,83 MNOK asked
+
+
+def test_every_key_of_every_section_is_in_the_format_reference() -> None:
+    from kompalloc.loading.convert import FIELDS
+
+    reference = README.split("## The YAML format", 1)[1].split("## Diagnostic codes", 1)[0]
+    for section, fields in FIELDS.items():
+        part = reference.split(f"### {section.value}\n", 1)[1].split("\n### ", 1)[0]
+        for key in fields:
+            assert f"| `{key}` |" in part, f"{section.value}.{key} is not in README"

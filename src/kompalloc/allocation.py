@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from kompalloc.eligibility import breaches
+from kompalloc.eligibility import breaches, rate_cap
 from kompalloc.model import Application, Bundle
 from kompalloc.money import format_kr
 from kompalloc.pooltree import PoolTree, build, descendants
@@ -41,7 +41,8 @@ class Grant:
     detail: str
     """The same in a full sentence, naming pools and amounts."""
     limit: str | None
-    """What bound the grant: 'request', 'pool', 'max_grant', 'institution_cap', 'min_grant', 'partial', 'rules'."""
+    """What bound the grant: 'request', 'pool', 'max_grant', 'institution_cap', 'rate', 'min_grant', 'partial',
+    'rules'."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +137,7 @@ def _decide(
     def grant(amount: int, status: Status, reason: str, detail: str, limit: str | None) -> Grant:
         return Grant(app.id, ids, app.requested, amount, status, reason, detail, limit)
 
-    broken = breaches(bundle, app)
+    broken = breaches(bundle, app, chain[0] if chain else None)
     if broken:
         return grant(
             0,
@@ -174,6 +175,9 @@ def _decide(
                     f"{pool.label} had {format_kr(left)} left",
                 )
             )
+    rate = rate_cap(bundle, app)
+    if rate is not None:
+        limits.append((rate[0], "rate", "scheme rate", f"the scheme's rate allows {rate[1]}"))
     pool_min = max((p.min_grant for p in chain if p.min_grant is not None), default=0)
     asked = format_kr(app.requested)
     offer, kind, short, why = min(

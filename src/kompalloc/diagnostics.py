@@ -67,10 +67,16 @@ class Code(StrEnum):
     MIN_GRANT_OVER_REQUEST = "KA405"
     MIN_GRANT_WITHOUT_PARTIAL = "KA406"
     ZERO_REQUEST = "KA407"
+    REQUEST_OVER_MAX_GRANT = "KA408"
+    REQUEST_BELOW_MIN_GRANT = "KA409"
+    REQUEST_OVER_RATE = "KA410"
     # KA5xx: scheme rules an application breaks (it will be rejected)
     INELIGIBLE_INSTITUTION = "KA501"
     LATE_SUBMISSION = "KA502"
     MISSING_PARTNER = "KA503"
+    CLUSTER_NOT_ELIGIBLE = "KA504"
+    INSTITUTION_TYPE_NOT_IN_POOL = "KA505"
+    MISSING_QUANTITY = "KA506"
 
 
 @dataclass(frozen=True, slots=True)

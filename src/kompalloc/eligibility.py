@@ -1,16 +1,17 @@
-"""Scheme rules an application must meet to be considered at all (who may apply, deadline, partners)."""
+"""Scheme and pool rules an application must meet to be considered at all, and the scheme's rates."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from kompalloc.diagnostics import Code
-from kompalloc.model import Application, Bundle
+from kompalloc.model import Application, Bundle, Pool
+from kompalloc.money import format_kr
 
 
 @dataclass(frozen=True, slots=True)
 class Breach:
-    """One scheme rule an application breaks, and the key of the application it concerns."""
+    """One rule an application breaks, and the key of the application it concerns."""
 
     code: Code
     message: str
@@ -19,8 +20,12 @@ class Breach:
     """A few words for a table cell."""
 
 
-def breaches(bundle: Bundle, app: Application) -> list[Breach]:
-    """Every scheme rule the application breaks (empty when it is eligible)."""
+def breaches(bundle: Bundle, app: Application, root: Pool | None = None) -> list[Breach]:
+    """Every rule the application breaks (empty when it is eligible).
+
+    ``root`` is the root pool the application draws on, whose ``clusters`` and
+    ``institution_types`` (when given) say who is eligible for it.
+    """
     scheme = bundle.schemes.get(app.scheme)
     institution = bundle.institutions.get(app.institution)
     if scheme is None or institution is None:
@@ -59,4 +64,70 @@ def breaches(bundle: Bundle, app: Application) -> list[Breach]:
                 f"missing partner: {', '.join(missing)}",
             )
         )
+    if root is not None and root.clusters is not None and app.cluster not in root.clusters:
+        cluster = f"cluster '{app.cluster}'" if app.cluster else "an application without a cluster"
+        out.append(
+            Breach(
+                Code.CLUSTER_NOT_ELIGIBLE,
+                f"{cluster} is not eligible for pool {root.label} "
+                f"(eligible: {', '.join(root.clusters)})",
+                "cluster",
+                "cluster not eligible",
+            )
+        )
+    eligible_types = root.institution_types if root is not None else None
+    if root is not None and eligible_types is not None and institution.type not in eligible_types:
+        out.append(
+            Breach(
+                Code.INSTITUTION_TYPE_NOT_IN_POOL,
+                f"{institution.type} is not eligible for pool {root.label} "
+                f"(eligible: {', '.join(eligible_types)})",
+                "institution",
+                f"{institution.type} not eligible for pool",
+            )
+        )
+    needs = []
+    has_rate = scheme.max_per_participant is not None or scheme.max_per_study_point is not None
+    if has_rate and app.participants is None:
+        needs.append("participants")
+    if scheme.max_per_study_point is not None and app.study_points is None:
+        needs.append("study_points")
+    if needs:
+        out.append(
+            Breach(
+                Code.MISSING_QUANTITY,
+                f"{scheme.name} sets a rate, so the application needs {' and '.join(needs)}",
+                "participants" if "participants" in needs else "study_points",
+                f"no {' or '.join(needs)} for the rate",
+            )
+        )
     return out
+
+
+def rate_cap(bundle: Bundle, app: Application) -> tuple[int, str] | None:
+    """The most the scheme's rates allow for this application, and how that was computed.
+
+    The rate per study point counts per participant: rate x participants x study points.
+    Amounts are rounded down to whole øre, so a rate never allows more than it says.
+    """
+    scheme = bundle.schemes.get(app.scheme)
+    if scheme is None or app.participants is None:
+        return None
+    caps: list[tuple[int, str]] = []
+    if scheme.max_per_participant is not None:
+        caps.append(
+            (
+                scheme.max_per_participant * app.participants,
+                f"{format_kr(scheme.max_per_participant)} per participant x {app.participants}",
+            )
+        )
+    if scheme.max_per_study_point is not None and app.study_points is not None:
+        product = scheme.max_per_study_point * app.participants * app.study_points
+        caps.append(
+            (
+                int(product),  # Decimal to int truncates toward zero: whole øre, rounded down
+                f"{format_kr(scheme.max_per_study_point)} per study point x {app.participants} "
+                f"participants x {app.study_points} stp",
+            )
+        )
+    return min(caps) if caps else None

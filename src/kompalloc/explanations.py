@@ -189,6 +189,30 @@ EXPLANATIONS: dict[Code, tuple[str, str]] = {
         "warning: submitted after the scheme's deadline; it will be rejected",
         "check `submitted` and the scheme's `deadline`",
     ),
+    Code.REQUEST_OVER_MAX_GRANT: (
+        "warning: the request is above a pool's `max_grant`, so it can get at most that (a partial grant)",
+        "lower the request, or accept a partial grant with `partial: true`",
+    ),
+    Code.REQUEST_BELOW_MIN_GRANT: (
+        "warning: the request is below a pool's `min_grant`, so it will not be funded",
+        "check the amount",
+    ),
+    Code.REQUEST_OVER_RATE: (
+        "warning: the request is above the scheme's rate times the application's participants (and study points), so it can get at most that",
+        "lower the request or check `participants` and `study_points`",
+    ),
+    Code.CLUSTER_NOT_ELIGIBLE: (
+        "warning: the root pool lists the eligible `clusters` and the application's cluster is not among them; it will be rejected",
+        "check the application's `cluster`",
+    ),
+    Code.INSTITUTION_TYPE_NOT_IN_POOL: (
+        "warning: the root pool lists `institution_types` and the applicant's type is not among them; it will be rejected",
+        "check the pool and the institution",
+    ),
+    Code.MISSING_QUANTITY: (
+        "warning: the scheme sets a rate, but the application lacks `participants` (or `study_points`) to apply it to; it will be rejected",
+        "add the missing quantity",
+    ),
 }
 """(meaning, how to fix) for every code; the fix may be empty when the meaning says it all."""
 

@@ -74,6 +74,10 @@ class Scheme(Entry):
     institution_types: tuple[str, ...] = ()
     required_partners: tuple[str, ...] = ()
     deadline: date | None = None
+    max_per_participant: int | None = None
+    """A rate: a grant is at most this times the application's participants."""
+    max_per_study_point: int | None = None
+    """A rate: a grant is at most this times participants times study points."""
     description: str | None = None
     url: str | None = None
 

@@ -311,6 +311,8 @@ FIELDS: dict[model.Section, dict[str, Field]] = {
             lambda r: r.list_of(r.choices(model.PARTNER_ROLES, "partner role"))
         ),
         "deadline": _f(lambda r: r.day),
+        "max_per_participant": MONEY,
+        "max_per_study_point": MONEY,
         "description": TEXT,
         "url": TEXT,
     },

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from kompalloc.diagnostics import Code, Diagnostic, did_you_mean, error, warning
-from kompalloc.eligibility import breaches
+from kompalloc.eligibility import breaches, rate_cap
 from kompalloc.model import Application, Bundle, Entry, Pool, Section
 from kompalloc.money import format_kr
 from kompalloc.pooltree import PoolTree
@@ -230,13 +230,49 @@ def applications(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
                     f"{where}.min_grant",
                     hint="add 'partial: true' if a smaller grant is acceptable, or remove min_grant",
                 )
-        for breach in breaches(bundle, app):
+        chain, _ = tree.chain(bundle, app)
+        yield from _request_limits(bundle, app, chain, where)
+        for breach in breaches(bundle, app, chain[0] if chain else None):
             yield warning(
                 breach.code,
                 f"application '{app.id}' will be rejected: {breach.message}",
                 app.at(breach.key),
                 f"{where}.{breach.key}",
             )
+
+
+def _request_limits(
+    bundle: Bundle, app: Application, chain: list[Pool], where: str
+) -> Iterator[Diagnostic]:
+    """Warn when the request is outside the grant limits it will meet."""
+    for pool in chain:
+        if pool.max_grant is not None and app.requested > pool.max_grant:
+            yield warning(
+                Code.REQUEST_OVER_MAX_GRANT,
+                f"requests {format_kr(app.requested)}, but pool {pool.label} grants at most "
+                f"{format_kr(pool.max_grant)}",
+                app.at("requested"),
+                f"{where}.requested",
+                hint=None if app.partial else "without 'partial: true' it will not be funded",
+            )
+        if pool.min_grant is not None and 0 < app.requested < pool.min_grant:
+            yield warning(
+                Code.REQUEST_BELOW_MIN_GRANT,
+                f"requests {format_kr(app.requested)}, below the minimum grant "
+                f"{format_kr(pool.min_grant)} of pool {pool.label}: it will not be funded",
+                app.at("requested"),
+                f"{where}.requested",
+            )
+    rate = rate_cap(bundle, app)
+    if rate is not None and app.requested > rate[0]:
+        yield warning(
+            Code.REQUEST_OVER_RATE,
+            f"requests {format_kr(app.requested)}, above what the scheme's rate allows: "
+            f"{format_kr(rate[0])} ({rate[1]})",
+            app.at("requested"),
+            f"{where}.requested",
+            hint=None if app.partial else "without 'partial: true' it will not be funded",
+        )
 
 
 ALL: tuple[Rule, ...] = (duplicate_ids, references, pool_tree, pool_money, applications)
