@@ -49,6 +49,7 @@ class Code(StrEnum):
     BAD_NUMBER = "KA212"
     UNSUPPORTED_VERSION = "KA213"
     EMPTY_FILE = "KA214"
+    TEXT_LOOKS_BOOLEAN = "KA215"
     # KA3xx: references between entries
     DUPLICATE_ID = "KA301"
     UNKNOWN_REFERENCE = "KA302"

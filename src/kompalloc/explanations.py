@@ -213,6 +213,10 @@ EXPLANATIONS: dict[Code, tuple[str, str]] = {
         "warning: the scheme sets a rate, but the application lacks `participants` (or `study_points`) to apply it to; it will be rejected",
         "add the missing quantity",
     ),
+    Code.TEXT_LOOKS_BOOLEAN: (
+        'warning: unquoted text such as `NO`, `yes`, `on` or `off`; kompalloc reads it as text, but YAML 1.1 tools (PyYAML\'s `safe_load`, many linters) read it as a boolean (the "Norway problem")',
+        'quote it: `"NO"`',
+    ),
 }
 """(meaning, how to fix) for every code; the fix may be empty when the meaning says it all."""
 

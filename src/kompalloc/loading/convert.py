@@ -8,14 +8,14 @@ diagnostics that point at the offending value.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from kompalloc import model
-from kompalloc.diagnostics import Code, Diagnostic, did_you_mean, error
+from kompalloc.diagnostics import Code, Diagnostic, did_you_mean, error, warning
 from kompalloc.loading.nodes import Bad, Map, Node, Scalar, Seq
 from kompalloc.money import MoneyError, parse_money
 
@@ -23,10 +23,18 @@ _INVALID = object()
 """Marks a value already reported as wrong."""
 
 ID_PATTERN = re.compile(r"[^\W_][\w.-]*")
+ID_SCHEMA_PATTERN = r"^[^\s._-][^\s]*$"
+"""A looser form of ID_PATTERN for JSON Schema, whose regexes have no Unicode \\w everywhere."""
 _INT = re.compile(r"0|[1-9][0-9]{0,17}")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DECIMAL = re.compile(r"(0|[1-9][0-9]{0,8})([.,][0-9]{1,4})?")
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "true", "false"}
+_YAML11_BOOL_WORDS = {
+    spelling
+    for word in ("yes", "no", "true", "false", "on", "off")
+    for spelling in (word, word.title(), word.upper())
+}
+"""The plain scalars YAML 1.1 (PyYAML's safe_load) turns into booleans: the 'Norway problem'."""
 
 
 class Reader:
@@ -58,6 +66,17 @@ class Reader:
             return s
         if s.plain and s.value in ("", "~", "null", "Null", "NULL"):
             return self.fail(Code.WRONG_TYPE, "expected text, found an empty value", node, where)
+        if s.plain and s.value in _YAML11_BOOL_WORDS:
+            meaning = "true" if s.value.lower() in ("yes", "on", "true") else "false"
+            self.out.append(
+                warning(
+                    Code.TEXT_LOOKS_BOOLEAN,
+                    f"'{s.value}' is read as text here, but other YAML tools read it as {meaning}",
+                    node.span,
+                    where,
+                    hint=f'quote it: "{s.value}"',
+                )
+            )
         return s.value
 
     def ident(self, node: Node, where: str) -> Any:
@@ -261,14 +280,34 @@ class Reader:
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """One key of a record: how to read it and whether it must be there."""
+    """One key of a record: how to read it, its JSON Schema, and whether it must be there."""
 
     read: Callable[[Reader], Callable[[Node, str], Any]]
+    schema: Mapping[str, Any]
+    """What editors see (yaml-language-server); the reader stays the judge."""
     required: bool = False
 
+    def needed(self) -> Field:
+        """The same field, required."""
+        return replace(self, required=True)
 
-def _f(reader: Callable[[Reader], Callable[[Node, str], Any]], required: bool = False) -> Field:
-    return Field(reader, required)
+
+def record_schema(fields: Mapping[str, Field]) -> dict[str, Any]:
+    """The JSON Schema of a mapping read by ``Reader.record``."""
+    return {
+        "type": "object",
+        "properties": {key: dict(f.schema) for key, f in fields.items()},
+        "required": [key for key, f in fields.items() if f.required],
+        "additionalProperties": False,
+    }
+
+
+def _choice(values: tuple[str, ...], what: str) -> Field:
+    return Field(lambda r: r.choices(values, what), {"enum": list(values)})
+
+
+def _list(item: Field) -> Field:
+    return Field(lambda r: r.list_of(item.read(r)), {"type": "array", "items": dict(item.schema)})
 
 
 def _company(r: Reader) -> Callable[[Node, str], Any]:
@@ -290,27 +329,53 @@ def _partner(r: Reader) -> Callable[[Node, str], Any]:
     return read
 
 
-TEXT = _f(lambda r: r.text)
-ID = _f(lambda r: r.ident)
-MONEY = _f(lambda r: r.money)
-INSTITUTION_TYPE_LIST = _f(
-    lambda r: r.list_of(r.choices(model.INSTITUTION_TYPES, "institution type"))
+TEXT = Field(lambda r: r.text, {"type": "string"})
+ID = Field(lambda r: r.ident, {"type": "string", "pattern": ID_SCHEMA_PATTERN})
+MONEY = Field(
+    lambda r: r.money,
+    {
+        "anyOf": [
+            {"type": "integer", "minimum": 0, "description": "whole kroner"},
+            {
+                "type": "string",
+                "pattern": r"^[^.]*[0-9][^.]*$",
+                "description": "e.g. '20 MNOK', '7 000 000 kr', '1,5 mill.'",
+            },
+        ]
+    },
 )
-COMPANY_FIELDS = {"name": _f(lambda r: r.text, True), "org_number": _f(lambda r: r.org_number)}
-PARTNER_FIELDS = {
-    "name": _f(lambda r: r.text, True),
-    "role": _f(lambda r: r.choices(model.PARTNER_ROLES, "partner role"), True),
-}
+INTEGER = Field(lambda r: r.integer, {"type": "integer", "minimum": 0})
+YEAR = Field(lambda r: r.year, {"type": "integer", "minimum": 1900, "maximum": 2200})
+RANK = Field(lambda r: r.rank, {"type": "integer", "minimum": 1})
+BOOLEAN = Field(lambda r: r.boolean, {"type": "boolean"})
+DATE = Field(lambda r: r.day, {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"})
+DECIMAL = Field(
+    lambda r: r.decimal,
+    {
+        "anyOf": [
+            {"type": "number", "minimum": 0},
+            {"type": "string", "pattern": r"^\d+([.,]\d+)?$"},
+        ]
+    },
+)
+ORG_NUMBER = Field(
+    lambda r: r.org_number,
+    {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^[0-9 ]{9,11}$"}]},
+)
+INSTITUTION_TYPE = _choice(model.INSTITUTION_TYPES, "institution type")
+PARTNER_ROLE = _choice(model.PARTNER_ROLES, "partner role")
+COMPANY_FIELDS = {"name": TEXT.needed(), "org_number": ORG_NUMBER}
+PARTNER_FIELDS = {"name": TEXT.needed(), "role": PARTNER_ROLE.needed()}
+COMPANY = Field(_company, {"anyOf": [{"type": "string"}, record_schema(COMPANY_FIELDS)]})
+PARTNER = Field(_partner, record_schema(PARTNER_FIELDS))
 
 FIELDS: dict[model.Section, dict[str, Field]] = {
     model.Section.SCHEMES: {
-        "name": _f(lambda r: r.text, True),
-        "administrator": _f(lambda r: r.text, True),
-        "institution_types": Field(INSTITUTION_TYPE_LIST.read, True),
-        "required_partners": _f(
-            lambda r: r.list_of(r.choices(model.PARTNER_ROLES, "partner role"))
-        ),
-        "deadline": _f(lambda r: r.day),
+        "name": TEXT.needed(),
+        "administrator": TEXT.needed(),
+        "institution_types": _list(INSTITUTION_TYPE).needed(),
+        "required_partners": _list(PARTNER_ROLE),
+        "deadline": DATE,
         "max_per_participant": MONEY,
         "max_per_study_point": MONEY,
         "description": TEXT,
@@ -318,43 +383,43 @@ FIELDS: dict[model.Section, dict[str, Field]] = {
     },
     model.Section.POOLS: {
         "scheme": ID,
-        "year": _f(lambda r: r.year),
+        "year": YEAR,
         "parent": ID,
         "name": TEXT,
-        "cap": Field(MONEY.read, True),
+        "cap": MONEY.needed(),
         "committed": MONEY,
-        "clusters": _f(lambda r: r.list_of(r.ident)),
-        "institution_types": INSTITUTION_TYPE_LIST,
+        "clusters": _list(ID),
+        "institution_types": _list(INSTITUTION_TYPE),
         "min_grant": MONEY,
         "max_grant": MONEY,
         "institution_cap": MONEY,
     },
     model.Section.CLUSTERS: {
-        "name": _f(lambda r: r.text, True),
+        "name": TEXT.needed(),
         "region": TEXT,
         "description": TEXT,
     },
     model.Section.INSTITUTIONS: {
-        "name": _f(lambda r: r.text, True),
-        "type": _f(lambda r: r.choices(model.INSTITUTION_TYPES, "institution type"), True),
-        "org_number": _f(lambda r: r.org_number),
+        "name": TEXT.needed(),
+        "type": INSTITUTION_TYPE.needed(),
+        "org_number": ORG_NUMBER,
         "region": TEXT,
     },
     model.Section.APPLICATIONS: {
-        "scheme": Field(ID.read, True),
-        "year": _f(lambda r: r.year, True),
-        "institution": Field(ID.read, True),
+        "scheme": ID.needed(),
+        "year": YEAR.needed(),
+        "institution": ID.needed(),
         "cluster": ID,
-        "title": _f(lambda r: r.text, True),
-        "companies": _f(lambda r: r.list_of(_company(r))),
-        "partners": _f(lambda r: r.list_of(_partner(r))),
-        "requested": Field(MONEY.read, True),
-        "participants": _f(lambda r: r.integer),
-        "study_points": _f(lambda r: r.decimal),
-        "level": _f(lambda r: r.choices(model.LEVELS, "level")),
-        "submitted": _f(lambda r: r.day, True),
-        "rank": _f(lambda r: r.rank),
-        "partial": _f(lambda r: r.boolean),
+        "title": TEXT.needed(),
+        "companies": _list(COMPANY),
+        "partners": _list(PARTNER),
+        "requested": MONEY.needed(),
+        "participants": INTEGER,
+        "study_points": DECIMAL,
+        "level": _choice(model.LEVELS, "level"),
+        "submitted": DATE.needed(),
+        "rank": RANK,
+        "partial": BOOLEAN,
         "min_grant": MONEY,
     },
 }
