@@ -240,3 +240,20 @@ def test_warnings_are_counted_in_one_line_on_stderr_when_allocating(runner: CliR
         "kompalloc: 6 warnings; 'kompalloc validate' with the same paths shows them\n"
     )
     assert json.loads(result.stdout)["tables"]["rounds"]["rows"]
+
+
+def test_ctrl_c_is_a_clear_line_and_exit_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import kompalloc.loading
+    from kompalloc.cli import app as app_module
+
+    def interrupted(paths: list[str]) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(kompalloc.loading, "load", interrupted)
+    monkeypatch.setattr(sys, "argv", ["kompalloc", "validate", "schemes"])
+    with pytest.raises(SystemExit) as exit_info:
+        app_module.main()
+    assert exit_info.value.code == 130
+    assert capsys.readouterr().err == "kompalloc: interrupted\n"

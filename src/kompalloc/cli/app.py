@@ -50,7 +50,11 @@ def main() -> None:
     """The console-script entry point."""
     try:
         app()
-    except KeyboardInterrupt:
+    except SystemExit as exc:
+        if exc.code == 130:  # Typer turns Ctrl-C into a silent exit 130; say what happened
+            sys.stderr.write("kompalloc: interrupted\n")
+        raise
+    except KeyboardInterrupt:  # pressed outside a command, e.g. while starting up
         sys.stderr.write("kompalloc: interrupted\n")
         sys.exit(130)
     except BrokenPipeError:
