@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 
 from kompalloc.source import Span
 
@@ -39,6 +40,19 @@ PARTNER_ROLES: tuple[str, ...] = (
 LEVELS: tuple[str, ...] = ("upper_secondary", "tertiary_vocational", "higher_education", "other")
 """Education levels an offer can be at."""
 
+METHODS: tuple[str, ...] = ("priority", "pro_rata", "capped_equal", "apportion")
+"""How a root pool shares its money: see README, 'Allocation methods'."""
+SHORTFALLS: tuple[str, ...] = ("part_fund", "skip", "stop")
+"""What a priority pool does when the next application does not fit in full."""
+ORDERS: tuple[str, ...] = ("rank", "score")
+"""What a priority pool orders applications by."""
+TIE_POLICIES: tuple[str, ...] = ("order", "refuse", "lottery")
+"""What a pool does with applications its order cannot tell apart."""
+APPORTION_RULES: tuple[str, ...] = ("hamilton", "sainte_lague", "modified_sainte_lague", "dhondt")
+"""Largest remainder, and the divisor methods (the modified one starts at 1.4, as in Norway)."""
+GROUPINGS: tuple[str, ...] = ("cluster", "institution", "institution_type")
+"""What a share or a limit can be taken per."""
+
 
 class Section(StrEnum):
     """The sections of a kompalloc file, in the order they are reported."""
@@ -48,6 +62,7 @@ class Section(StrEnum):
     CLUSTERS = "clusters"
     INSTITUTIONS = "institutions"
     APPLICATIONS = "applications"
+    LIMITS = "limits"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +113,43 @@ class Pool(Entry):
     min_grant: int | None = None
     max_grant: int | None = None
     institution_cap: int | None = None
+    max_share_per_cluster: Fraction | None = None
+    """No single cluster gets more than this share of the cap."""
+    max_share_per_institution: Fraction | None = None
+    max_share_per_institution_type: Fraction | None = None
+    aid_intensity: Fraction | None = None
+    """A grant is at most this share of the application's budget."""
+    earmarks: Mapping[str, int] | None = None
+    """Money reserved for applications of a target group, released to all when unused."""
+    method: str | None = None
+    """Root pools only: one of METHODS (default priority)."""
+    shortfall: str | None = None
+    order: str | None = None
+    min_score: Decimal | None = None
+    ties: str | None = None
+    seed: int | None = None
+    unit: int | None = None
+    """Grants are whole multiples of this amount (øre); default 1 krone."""
+    apportion: Apportion | None = None
 
     @property
     def label(self) -> str:
         """The name to show, falling back to the id."""
         return self.name or self.id
+
+
+@dataclass(frozen=True, slots=True)
+class Apportion:
+    """How an apportioning pool splits its money into shares before allocating inside each."""
+
+    by: str
+    """One of GROUPINGS."""
+    weights: Mapping[str, Decimal]
+    rule: str = "hamilton"
+    floors: Mapping[str, int] = field(default_factory=dict)
+    caps: Mapping[str, int] = field(default_factory=dict)
+    then: str = "priority"
+    """The method used inside each share (priority, pro_rata or capped_equal)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +206,32 @@ class Application(Entry):
     rank: int | None = None
     partial: bool = False
     min_grant: int | None = None
+    score: Decimal | None = None
+    tie_break: int | None = None
+    """An explicit order among applications of equal rank or score: lower first."""
+    budget: int | None = None
+    """The offer's budgeted cost, for pools with an aid intensity."""
+    target_groups: tuple[str, ...] = ()
+    fixed_grant: int | None = None
+    """A grant the council has decided; the engine gives exactly this and charges every cap."""
+    exclusive_group: str | None = None
+    """At most one application of a group is funded."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limit(Entry):
+    """A cap over any set of applications across pools, e.g. per institution across a year."""
+
+    cap: int = 0
+    year: int | None = None
+    schemes: tuple[str, ...] | None = None
+    pools: tuple[str, ...] | None = None
+    clusters: tuple[str, ...] | None = None
+    institutions: tuple[str, ...] | None = None
+    institution_types: tuple[str, ...] | None = None
+    per: str | None = None
+    """When set (one of GROUPINGS), the cap holds for each group separately."""
+    name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +243,7 @@ class Bundle:
     clusters: Mapping[str, Cluster]
     institutions: Mapping[str, Institution]
     applications: Mapping[str, Application]
+    limits: Mapping[str, Limit] = field(default_factory=dict)
     files: tuple[str, ...] = ()
     """The files read, in load order."""
     broken: Mapping[Section, frozenset[str]] = field(default_factory=dict)

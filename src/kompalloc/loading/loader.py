@@ -10,13 +10,15 @@ from pathlib import Path
 from kompalloc import model
 from kompalloc.diagnostics import Code, Diagnostic, did_you_mean, error, warning
 from kompalloc.loading.convert import TOP_LEVEL_KEYS, Reader, read_entry
-from kompalloc.loading.nodes import Map, Scalar, parse
+from kompalloc.loading.nodes import Map, Scalar, parse, position
 from kompalloc.source import Span, file_span
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Files larger than this are refused before reading: no funding file comes near it."""
 YAML_SUFFIXES = (".yaml", ".yml")
 FORMAT_VERSIONS = ("1",)
+NULLS = ("", "~", "null", "Null", "NULL")
+"""Plain scalars YAML reads as null: an empty file or section, however it is written."""
 
 
 def find_files(paths: Sequence[str]) -> tuple[list[str], list[Diagnostic]]:
@@ -31,7 +33,8 @@ def find_files(paths: Sequence[str]) -> tuple[list[str], list[Diagnostic]]:
             seen.add(key)
             files.append(name)
 
-    for raw in paths:
+    def visit(raw: str) -> None:
+        """Add a regular file, or the YAML files in a folder; report any other path."""
         path = Path(raw)
         try:
             mode = path.stat().st_mode
@@ -42,15 +45,16 @@ def find_files(paths: Sequence[str]) -> tuple[list[str], list[Diagnostic]]:
                     Code.PATH_NOT_FOUND, f"no such file or folder: {raw}", file_span(raw), hint=hint
                 )
             )
-            continue
+            return
         except OSError as exc:
             out.append(
                 error(Code.PATH_UNREADABLE, f"cannot read {raw}: {exc.strerror}", file_span(raw))
             )
-            continue
+            return
         if stat.S_ISDIR(mode):
-            found = sorted(str(p) for p in _walk(path) if p.suffix.lower() in YAML_SUFFIXES)
-            if not found:
+            known = len(out)
+            found = sorted(str(p) for p in _walk(path, out) if p.suffix.lower() in YAML_SUFFIXES)
+            if not found and len(out) == known:  # not when the folder itself was unreadable
                 out.append(
                     error(
                         Code.NO_YAML_FILES,
@@ -59,7 +63,7 @@ def find_files(paths: Sequence[str]) -> tuple[list[str], list[Diagnostic]]:
                     )
                 )
             for name in found:
-                add(name)
+                visit(name)  # a FIFO or a dangling link in the folder is reported, not read
         elif stat.S_ISREG(mode):
             add(raw)
         else:
@@ -68,11 +72,22 @@ def find_files(paths: Sequence[str]) -> tuple[list[str], list[Diagnostic]]:
                     Code.PATH_UNREADABLE, f"{raw} is not a regular file or folder", file_span(raw)
                 )
             )
+
+    for raw in paths:
+        visit(raw)
     return files, out
 
 
-def _walk(folder: Path) -> Iterable[Path]:
-    for dirpath, dirnames, filenames in os.walk(folder):
+def _walk(folder: Path, out: list[Diagnostic]) -> Iterable[Path]:
+    def unreadable(exc: OSError) -> None:
+        name = exc.filename or str(folder)
+        out.append(
+            error(
+                Code.PATH_UNREADABLE, f"cannot read folder {name}: {exc.strerror}", file_span(name)
+            )
+        )
+
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for name in filenames:
             if not name.startswith("."):
@@ -81,40 +96,68 @@ def _walk(folder: Path) -> Iterable[Path]:
 
 def read_text(name: str) -> tuple[str | None, list[Diagnostic]]:
     """A file's text, strictly UTF-8 (a leading byte-order mark is allowed), or diagnostics."""
+    too_large = error(
+        Code.FILE_TOO_LARGE,
+        f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
+        file_span(name),
+    )
     try:
-        with Path(name).open("rb") as handle:
+        # Non-blocking, so that a FIFO (swapped in after find_files) cannot hang the open.
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                return None, [
+                    error(
+                        Code.PATH_UNREADABLE,
+                        f"{name} is not a regular file or folder",
+                        file_span(name),
+                    )
+                ]
+            if info.st_size > MAX_FILE_BYTES:
+                return None, [too_large]
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return None, [
             error(Code.PATH_UNREADABLE, f"cannot read {name}: {exc.strerror}", file_span(name))
         ]
     if len(data) > MAX_FILE_BYTES:
-        limit = MAX_FILE_BYTES // (1024 * 1024)
-        return None, [
-            error(Code.FILE_TOO_LARGE, f"file is larger than {limit} MiB", file_span(name))
-        ]
+        return None, [too_large]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return None, [_not_utf8(name, data, 0, utf16=True)]
+    if _looks_like_utf16(data):  # UTF-16 without a BOM: NUL bytes beside the ASCII characters
+        return None, [_not_utf8(name, data, data.find(b"\x00"), utf16=True)]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        hint = "save the file as UTF-8"
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            hint = "the file is UTF-16: save it as UTF-8"
-        span = Span(name, line, column, line, column + 1)
-        message = f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded"
-        return None, [error(Code.NOT_UTF8, message, span, hint=hint)]
+        return None, [_not_utf8(name, data, exc.start, utf16=False)]
     bom = text.find("\ufeff")
     if bom >= 0:
-        line = text.count("\n", 0, bom) + 1
-        column = bom - (text.rfind("\n", 0, bom) + 1) + 1
+        line, column = position(text, bom)
         span = Span(name, line, column, line, column + 1)
         return None, [
             error(Code.CONTROL_CHARACTER, "byte-order mark inside the file", span, hint="remove it")
         ]
     return text, []
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    sample = data[:1024]
+    return sample.count(0) * 4 >= len(sample) > 0
+
+
+def _not_utf8(name: str, data: bytes, start: int, *, utf16: bool) -> Diagnostic:
+    """KA005 at the bad byte's line and column, counted in characters as an editor does."""
+    before = data[:start].decode("utf-8", errors="replace")
+    line, column = position(before, len(before))
+    span = Span(name, line, column, line, column + 1)
+    hint = "the file is UTF-16: save it as UTF-8" if utf16 else "save the file as UTF-8"
+    message = f"not UTF-8: byte 0x{data[start]:02x} cannot be decoded"
+    if utf16 and data[start] == 0:
+        message = "not UTF-8: NUL bytes between the characters"
+    return error(Code.NOT_UTF8, message, span, hint=hint)
 
 
 class _Collector:
@@ -146,7 +189,7 @@ def read_file(name: str, collector: _Collector, out: list[Diagnostic]) -> None:
         if not problems:
             out.append(warning(Code.EMPTY_FILE, "file holds no data", file_span(name)))
         return
-    if isinstance(root, Scalar) and root.plain and root.value == "":
+    if isinstance(root, Scalar) and root.plain and root.value in NULLS:
         out.append(warning(Code.EMPTY_FILE, "file holds no data", file_span(name)))
         return
     reader = Reader(out)
@@ -181,7 +224,7 @@ def read_file(name: str, collector: _Collector, out: list[Diagnostic]) -> None:
                 error(Code.UNKNOWN_KEY, f"unknown section '{key}'", key_node.span, key, hint)
             )
             continue
-        if isinstance(node, Scalar) and node.plain and node.value == "":
+        if isinstance(node, Scalar) and node.plain and node.value in NULLS:
             continue  # an empty section, e.g. 'applications:' waiting to be filled
         if not isinstance(node, Map):
             out.append(
@@ -217,6 +260,7 @@ def load(paths: Sequence[str]) -> tuple[model.Bundle, list[Diagnostic]]:
         clusters=e[model.Section.CLUSTERS],  # type: ignore[arg-type]
         institutions=e[model.Section.INSTITUTIONS],  # type: ignore[arg-type]
         applications=e[model.Section.APPLICATIONS],  # type: ignore[arg-type]
+        limits=e[model.Section.LIMITS],  # type: ignore[arg-type]
         files=tuple(files),
         broken={s: frozenset(ids) for s, ids in collector.broken.items()},
         duplicates=tuple(collector.duplicates),

@@ -21,7 +21,26 @@ MAX_DEPTH = 32
 """Funding files need about 5 levels; the C composer crashes near 30,000."""
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters YAML allows nowhere: control characters, lone surrogates, U+FFFE and U+FFFF."""
+_NOT_IN_FILE = re.compile(
+    "[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+"""What parse refuses in a file: the characters above, and NEL, LS and PS, which YAML 1.1
+counts as line breaks and editors do not (every later line number would differ)."""
+_LIBYAML_PROBLEMS: dict[str, tuple[Code, str, str | None]] = {
+    "found invalid Unicode character escape code": (
+        Code.CONTROL_CHARACTER,
+        "escape code that is not a character (a lone surrogate such as '\\ud800')",
+        "write the character itself; YAML has no surrogate pairs, use '\\U0001F600' above U+FFFF",
+    ),
+    "exceeded maximum nesting depth": (
+        Code.TOO_DEEP,
+        f"nesting far deeper than {MAX_DEPTH} levels",
+        "funding files need only a few levels; check the brackets",
+    ),
+}
+"""libyaml errors that have a code of their own rather than KA101."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +92,43 @@ def _span(path: str, start: Any, end: Any) -> Span:
     return Span(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
+def position(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of ``text[index]``; CRLF, CR and LF each end a line, as in YAML."""
+    before = text[:index]
+    line = before.count("\n") + before.count("\r") - before.count("\r\n") + 1
+    start = max(before.rfind("\n"), before.rfind("\r")) + 1
+    return line, index - start + 1
+
+
+def _bad_character(text: str, path: str, index: int) -> Diagnostic:
+    char = text[index]
+    line, column = position(text, index)
+    span = Span(path, line, column, line, column + 1)
+    if char in "\x85\u2028\u2029":
+        return error(
+            Code.CONTROL_CHARACTER,
+            f"unusual line break U+{ord(char):04X}",
+            span,
+            hint="YAML counts it as a line break and editors do not; use an ordinary line break",
+        )
+    hint = "remove it"
+    if char == "\x00":
+        hint = "remove it; a file full of NUL characters is probably UTF-16: save it as UTF-8"
+    return error(
+        Code.CONTROL_CHARACTER,
+        f"character U+{ord(char):04X} is not allowed in YAML",
+        span,
+        hint=hint,
+    )
+
+
 def parse(text: str, path: str) -> tuple[Node | None, list[Diagnostic]]:
     """Read one YAML document into nodes; None when the file is empty or unreadable as YAML."""
     diagnostics: list[Diagnostic] = []
+    bad = _NOT_IN_FILE.search(text)
+    if bad is not None:
+        # libyaml reports these with a byte offset only, and cannot encode lone surrogates at all.
+        return None, [_bad_character(text, path, bad.start())]
     loader = _Loader(text)
     try:
         root = _build(loader, path, diagnostics)
@@ -84,7 +137,14 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Diagnostic]]:
         span = _span(path, mark, mark) if mark is not None else Span(path, 1, 1, 1, 1)
         problem = exc.problem or "invalid YAML"
         context = f" ({exc.context})" if exc.context else ""
-        diagnostics.append(error(Code.YAML_SYNTAX, f"YAML syntax error: {problem}{context}", span))
+        begun = exc.context_mark
+        if context and begun is not None and span != _span(path, begun, begun):
+            # Where the unclosed '[' or quote began: the problem mark is often the end of the file.
+            context = f" ({exc.context} at line {begun.line + 1}, column {begun.column + 1})"
+        code, message, hint = _LIBYAML_PROBLEMS.get(
+            problem, (Code.YAML_SYNTAX, f"YAML syntax error: {problem}{context}", None)
+        )
+        diagnostics.append(error(code, message, span, hint=hint))
         return None, diagnostics
     except yaml.YAMLError as exc:  # errors without a mark, e.g. from the reader
         diagnostics.append(error(Code.YAML_SYNTAX, f"YAML error: {exc}", Span(path, 1, 1, 1, 1)))
@@ -202,14 +262,13 @@ def _build(loader: Any, path: str, out: list[Diagnostic]) -> Node | None:
             bad = True
         if isinstance(event, yaml.ScalarEvent):
             value = event.value
-            if event.style == '"' and _SURROGATE.search(value):
-                out.append(
-                    error(
-                        Code.CONTROL_CHARACTER,
-                        "escaped lone surrogate (e.g. '\\ud800') is not a character",
-                        span,
-                    )
-                )
+            found = _UNPRINTABLE.search(value) if event.style == '"' else None
+            if found is not None:
+                char = found[0]
+                message = f"escaped character U+{ord(char):04X} is not allowed"
+                if "\ud800" <= char <= "\udfff":
+                    message = "escaped lone surrogate (e.g. '\\ud800') is not a character"
+                out.append(error(Code.CONTROL_CHARACTER, message, span, hint="remove it"))
                 bad = True
             plain = not event.style and event.implicit[0]
             add(Bad(span) if bad else Scalar(value, plain, span))
