@@ -78,6 +78,9 @@ class Code(StrEnum):
     CLUSTER_NOT_ELIGIBLE = "KA504"
     INSTITUTION_TYPE_NOT_IN_POOL = "KA505"
     MISSING_QUANTITY = "KA506"
+    MISSING_SCORE = "KA507"
+    BELOW_MIN_SCORE = "KA508"
+    MISSING_BUDGET = "KA509"
 
 
 @dataclass(frozen=True, slots=True)

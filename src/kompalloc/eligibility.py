@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kompalloc.diagnostics import Code
 from kompalloc.model import Application, Bundle, Pool
-from kompalloc.money import format_kr
+from kompalloc.money import format_kr, format_share
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,12 +21,14 @@ class Breach:
     """A few words for a table cell."""
 
 
-def breaches(bundle: Bundle, app: Application, root: Pool | None = None) -> list[Breach]:
+def breaches(bundle: Bundle, app: Application, chain: Sequence[Pool] = ()) -> list[Breach]:
     """Every rule the application breaks (empty when it is eligible).
 
-    ``root`` is the root pool the application draws on, whose ``clusters`` and
-    ``institution_types`` (when given) say who is eligible for it.
+    ``chain`` is the pools the application draws on, root first: the root's ``clusters`` and
+    ``institution_types`` (when given) say who is eligible, its ``order`` and ``min_score`` may
+    require a score, and any pool's ``aid_intensity`` requires a budget.
     """
+    root = chain[0] if chain else None
     scheme = bundle.schemes.get(app.scheme)
     institution = bundle.institutions.get(app.institution)
     if scheme is None or institution is None:
@@ -101,6 +104,70 @@ def breaches(bundle: Bundle, app: Application, root: Pool | None = None) -> list
                 f"no {' or '.join(needs)} for the rate",
             )
         )
+    if root is not None and root.order == "score":
+        if app.score is None:
+            out.append(
+                Breach(
+                    Code.MISSING_SCORE,
+                    f"pool {root.label} orders by score, and the application has none",
+                    "score",
+                    "no score",
+                )
+            )
+        elif root.min_score is not None and app.score < root.min_score:
+            out.append(
+                Breach(
+                    Code.BELOW_MIN_SCORE,
+                    f"score {app.score} is below the minimum {root.min_score} of pool {root.label}",
+                    "score",
+                    f"score below {root.min_score}",
+                )
+            )
+    if app.budget is None and any(p.aid_intensity is not None for p in chain):
+        out.append(
+            Breach(
+                Code.MISSING_BUDGET,
+                "a pool it draws on limits grants to a share of the budget, and it gives no budget",
+                "budget",
+                "no budget for the aid intensity",
+            )
+        )
+    return out
+
+
+def application_limits(
+    bundle: Bundle, app: Application, chain: Sequence[Pool]
+) -> list[tuple[int, str, str, str]]:
+    """The caps that concern this application alone: (amount, kind, a few words, a sentence).
+
+    The request, each pool's max_grant, the scheme's rates and each pool's aid intensity.
+    """
+    out = [(app.requested, "request", "full request", "the full request fits")]
+    for depth, pool in enumerate(chain):
+        where = "pool" if depth == 0 else "sub-pool"
+        if pool.max_grant is not None:
+            out.append(
+                (
+                    pool.max_grant,
+                    "max_grant",
+                    "max grant",
+                    f"{where} {pool.label} grants at most {format_kr(pool.max_grant)}",
+                )
+            )
+        if pool.aid_intensity is not None and app.budget is not None:
+            amount = int(app.budget * pool.aid_intensity)  # rounded down to whole øre
+            out.append(
+                (
+                    amount,
+                    "aid_intensity",
+                    "aid intensity",
+                    f"{where} {pool.label} funds at most {format_share(pool.aid_intensity)} of the budget "
+                    f"{format_kr(app.budget)}",
+                )
+            )
+    rate = rate_cap(bundle, app)
+    if rate is not None:
+        out.append((rate[0], "rate", "scheme rate", f"the scheme's rate allows {rate[1]}"))
     return out
 
 

@@ -22,7 +22,7 @@ EXPLANATIONS: dict[Code, tuple[str, str]] = {
         "split it; no funding file comes near this",
     ),
     Code.NOT_UTF8: (
-        "a file is not UTF-8 (the position of the first bad byte is given)",
+        "a file is not UTF-8 (the position of the first bad byte is given; UTF-16 is recognised and named)",
         "save it as UTF-8",
     ),
     Code.YAML_SYNTAX: (
@@ -54,7 +54,7 @@ EXPLANATIONS: dict[Code, tuple[str, str]] = {
         "use a plain text key",
     ),
     Code.CONTROL_CHARACTER: (
-        "a character that cannot be in a file: a byte-order mark inside the file, an escaped lone surrogate",
+        "a character that cannot be in a file: a control character (raw or escaped), a byte-order mark inside the file, an escaped lone surrogate, or a line break editors do not count (NEL, LS, PS)",
         "remove it",
     ),
     Code.NOT_A_MAPPING: (
@@ -216,6 +216,18 @@ EXPLANATIONS: dict[Code, tuple[str, str]] = {
     Code.TEXT_LOOKS_BOOLEAN: (
         'warning: unquoted text such as `NO`, `yes`, `on` or `off`; kompalloc reads it as text, but YAML 1.1 tools (PyYAML\'s `safe_load`, many linters) read it as a boolean (the "Norway problem")',
         'quote it: `"NO"`',
+    ),
+    Code.MISSING_SCORE: (
+        "warning: the root pool orders by score (`order: score`) and the application has no `score`; it will be rejected",
+        "add the council's score",
+    ),
+    Code.BELOW_MIN_SCORE: (
+        "warning: the application's score is below the root pool's `min_score`; it will be rejected",
+        "",
+    ),
+    Code.MISSING_BUDGET: (
+        "warning: a pool it draws on has an `aid_intensity` and the application gives no `budget`; it will be rejected",
+        "add the offer's budgeted cost",
     ),
 }
 """(meaning, how to fix) for every code; the fix may be empty when the meaning says it all."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 
 ORE_PER_KRONE = 100
 MAX_DIGITS = 18  # digits written before scaling; longer inputs are refused
@@ -216,3 +217,12 @@ def format_mnok(ore: int, decimals: int = 1) -> str:
     whole, frac = divmod(steps, 10**decimals)
     sign = "-" if ore < 0 and steps else ""
     return f"{sign}{_group(whole)}{f',{frac:0{decimals}d}' if decimals else ''} MNOK"
+
+
+def format_share(share: Fraction) -> str:
+    """A share as a Norwegian percentage: Fraction(1, 8) -> '12,5 %', exact up to 4 decimals."""
+    percent = share * 100
+    whole, rest = divmod(percent.numerator * 10_000 // percent.denominator, 10_000)
+    if rest == 0:
+        return f"{whole} %"
+    return f"{whole},{rest:04d}".rstrip("0") + " %"

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any
 
 from kompalloc import model
@@ -28,6 +29,7 @@ ID_SCHEMA_PATTERN = r"^[^\s._-][^\s]*$"
 _INT = re.compile(r"0|[1-9][0-9]{0,17}")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DECIMAL = re.compile(r"(0|[1-9][0-9]{0,8})([.,][0-9]{1,4})?")
+_PERCENT = re.compile(r"((?:0|[1-9][0-9]{0,2})(?:[.,][0-9]{1,4})?) ?%")
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "true", "false"}
 _YAML11_BOOL_WORDS = {
     spelling
@@ -176,6 +178,45 @@ class Reader:
         return self.fail(
             Code.BAD_NUMBER, f"'{s.value}' is not a number like 10 or 7.5", node, where
         )
+
+    def percent(self, node: Node, where: str) -> Any:
+        """A share written as a percentage, e.g. '40 %' or '12,5%', read exactly as a fraction."""
+        s = self.scalar(node, where, "a percentage")
+        if not isinstance(s, Scalar):
+            return s
+        m = _PERCENT.fullmatch(s.value.strip())
+        if m:
+            value = Fraction(Decimal(m[1].replace(",", "."))) / 100
+            if value <= 1:
+                return value
+        return self.fail(
+            Code.BAD_NUMBER,
+            f"'{s.value}' is not a percentage from 0 % to 100 %",
+            node,
+            where,
+            "write e.g. '40 %' or '12,5 %'",
+        )
+
+    def mapping_of(self, value: Callable[[Node, str], Any]) -> Callable[[Node, str], Any]:
+        """A reader of a mapping from ids to values read by ``value``."""
+
+        def read(node: Node, where: str) -> Any:
+            if isinstance(node, Bad):
+                return _INVALID
+            if not isinstance(node, Map):
+                return self.fail(
+                    Code.NOT_A_MAPPING, "expected a mapping from id to value", node, where
+                )
+            out: dict[str, Any] = {}
+            for key, (key_node, child) in node.items.items():
+                if not ID_PATTERN.fullmatch(key):
+                    self.fail(Code.BAD_ID, f"'{key}' is not a valid id", key_node, f"{where}.{key}")
+                    out[key] = _INVALID
+                    continue
+                out[key] = value(child, f"{where}.{key}")
+            return _INVALID if _INVALID in out.values() else out
+
+        return read
 
     def seq(self, node: Node, where: str) -> list[Node] | object:
         """The items of a list, or a reported error."""
@@ -362,11 +403,43 @@ ORG_NUMBER = Field(
     lambda r: r.org_number,
     {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^[0-9 ]{9,11}$"}]},
 )
+PERCENT = Field(
+    lambda r: r.percent,
+    {"type": "string", "pattern": r"^\d+([.,]\d+)? ?%$", "description": "e.g. '40 %'"},
+)
 INSTITUTION_TYPE = _choice(model.INSTITUTION_TYPES, "institution type")
 PARTNER_ROLE = _choice(model.PARTNER_ROLES, "partner role")
 COMPANY_FIELDS = {"name": TEXT.needed(), "org_number": ORG_NUMBER}
 PARTNER_FIELDS = {"name": TEXT.needed(), "role": PARTNER_ROLE.needed()}
 COMPANY = Field(_company, {"anyOf": [{"type": "string"}, record_schema(COMPANY_FIELDS)]})
+
+
+def _mapping(value: Field) -> Field:
+    return Field(
+        lambda r: r.mapping_of(value.read(r)),
+        {"type": "object", "additionalProperties": dict(value.schema)},
+    )
+
+
+APPORTION_FIELDS = {
+    "by": _choice(model.GROUPINGS, "grouping").needed(),
+    "weights": _mapping(DECIMAL).needed(),
+    "rule": _choice(model.APPORTION_RULES, "apportionment rule"),
+    "floors": _mapping(MONEY),
+    "caps": _mapping(MONEY),
+    "then": _choice(("priority", "pro_rata", "capped_equal"), "method"),
+}
+
+
+def _apportion(r: Reader) -> Callable[[Node, str], Any]:
+    def read(node: Node, where: str) -> Any:
+        values = r.record(node, where, APPORTION_FIELDS, "an apportionment")
+        return values if values is _INVALID else model.Apportion(**values)  # type: ignore[arg-type]
+
+    return read
+
+
+APPORTION = Field(_apportion, record_schema(APPORTION_FIELDS))
 PARTNER = Field(_partner, record_schema(PARTNER_FIELDS))
 
 FIELDS: dict[model.Section, dict[str, Field]] = {
@@ -393,6 +466,19 @@ FIELDS: dict[model.Section, dict[str, Field]] = {
         "min_grant": MONEY,
         "max_grant": MONEY,
         "institution_cap": MONEY,
+        "max_share_per_cluster": PERCENT,
+        "max_share_per_institution": PERCENT,
+        "max_share_per_institution_type": PERCENT,
+        "aid_intensity": PERCENT,
+        "earmarks": _mapping(MONEY),
+        "method": _choice(model.METHODS, "method"),
+        "shortfall": _choice(model.SHORTFALLS, "shortfall policy"),
+        "order": _choice(model.ORDERS, "order"),
+        "min_score": DECIMAL,
+        "ties": _choice(model.TIE_POLICIES, "tie policy"),
+        "seed": INTEGER,
+        "unit": MONEY,
+        "apportion": APPORTION,
     },
     model.Section.CLUSTERS: {
         "name": TEXT.needed(),
@@ -421,6 +507,23 @@ FIELDS: dict[model.Section, dict[str, Field]] = {
         "rank": RANK,
         "partial": BOOLEAN,
         "min_grant": MONEY,
+        "score": DECIMAL,
+        "tie_break": INTEGER,
+        "budget": MONEY,
+        "target_groups": _list(ID),
+        "fixed_grant": MONEY,
+        "exclusive_group": ID,
+    },
+    model.Section.LIMITS: {
+        "name": TEXT,
+        "cap": MONEY.needed(),
+        "year": YEAR,
+        "schemes": _list(ID),
+        "pools": _list(ID),
+        "clusters": _list(ID),
+        "institutions": _list(ID),
+        "institution_types": _list(INSTITUTION_TYPE),
+        "per": _choice(model.GROUPINGS, "grouping"),
     },
 }
 """Every key of every section, with how it is read; the format reference in README follows it."""
@@ -431,6 +534,7 @@ ENTRY_TYPES: dict[model.Section, type[model.Entry]] = {
     model.Section.CLUSTERS: model.Cluster,
     model.Section.INSTITUTIONS: model.Institution,
     model.Section.APPLICATIONS: model.Application,
+    model.Section.LIMITS: model.Limit,
 }
 
 TOP_LEVEL_KEYS = ("kompalloc", *(s.value for s in model.Section))
@@ -440,6 +544,7 @@ SINGULAR = {
     model.Section.CLUSTERS: "a cluster",
     model.Section.INSTITUTIONS: "an institution",
     model.Section.APPLICATIONS: "an application",
+    model.Section.LIMITS: "a limit",
 }
 
 

@@ -50,6 +50,7 @@ def as_text(diagnostics: Sequence[Diagnostic], files: int) -> Text:
     """Every diagnostic with its source line and hint, then the summary line."""
     from rich.text import Text
 
+    _lines.cache_clear()  # files may have changed since the last call in this process
     out = Text()
     for d in sorted(diagnostics, key=Diagnostic.sort_key):
         colour = "red" if d.severity is Severity.ERROR else "yellow"

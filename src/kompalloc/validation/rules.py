@@ -232,7 +232,7 @@ def applications(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
                 )
         chain, _ = tree.chain(bundle, app)
         yield from _request_limits(bundle, app, chain, where)
-        for breach in breaches(bundle, app, chain[0] if chain else None):
+        for breach in breaches(bundle, app, chain):
             yield warning(
                 breach.code,
                 f"application '{app.id}' will be rejected: {breach.message}",

@@ -1,0 +1,554 @@
+"""The allocation engine: every cap at once, for every root pool, by the pool's method.
+
+Caps are shared objects with room left: a pool (cap less committed money), an institution's
+cap in a pool, a share of a pool per cluster, institution or type, a cross-pool limit, an
+earmark, an apportioned share. Each application is charged to every cap it falls under, so
+caps overlap freely. Root pools are allocated one after another in id order; only limits
+span several of them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from kompalloc.allocation import filling
+from kompalloc.allocation.apportion import apportion
+from kompalloc.allocation.ordering import order
+from kompalloc.allocation.results import Allocation, Grant, PoolResult, RoundResult, Status
+from kompalloc.eligibility import application_limits, breaches
+from kompalloc.model import Application, Bundle, Limit, Pool
+from kompalloc.money import format_kr, format_share
+from kompalloc.pooltree import PoolTree, build, descendants
+
+ORE = 100
+MONEY_KINDS = ("pool", "share", "limit", "earmark", "apportion")
+"""Caps that more money in a pool would lift (unlike an institution cap or a rate)."""
+
+
+@dataclass(slots=True)
+class Cap:
+    """A cap with the room it has left, shared by every application charged to it."""
+
+    key: str
+    kind: str
+    short: str
+    """A few words for a table cell when this cap binds."""
+    label: str
+    room: int
+
+
+@dataclass(slots=True)
+class Claim:
+    """An application inside its round: its caps, its own limits, and its decision so far."""
+
+    app: Application
+    chain: list[Pool]
+    caps: list[Cap]
+    upper: int
+    """The most it can get from its own limits (request, max grant, rate, aid intensity)."""
+    upper_kind: str
+    upper_short: str
+    upper_detail: str
+    lower: int
+    """The least it may get when it gets less than its request (its minimum, the pools' minimum)."""
+    granted: int = 0
+    status: Status | None = None
+    reason: str = ""
+    detail: str = ""
+    limit: str | None = None
+    position: int | None = None
+    story: list[str] = field(default_factory=list)
+    binding: Cap | None = None
+    """The shared cap that stopped it getting more, if one did."""
+
+    def decide(
+        self, amount: int, status: Status, reason: str, detail: str, limit: str | None
+    ) -> None:
+        """Record the decision and charge every cap."""
+        self.granted, self.status, self.reason, self.detail, self.limit = (
+            amount,
+            status,
+            reason,
+            detail,
+            limit,
+        )
+        for cap in self.caps:
+            cap.room -= amount
+
+    def room(self) -> tuple[int, Cap | None]:
+        """The least room among its caps, and that cap."""
+        tightest = min(self.caps, key=lambda c: c.room, default=None)
+        return (tightest.room if tightest else self.upper), tightest
+
+
+def allocate(bundle: Bundle, methods: dict[str, str] | None = None) -> Allocation:
+    """Allocate every root pool of a validated bundle.
+
+    ``methods`` overrides pools' methods by root pool id ('*' for all), e.g. from the command line.
+    """
+    tree = build(bundle)
+    committed = {
+        pid: sum(bundle.pools[d].committed for d in descendants(tree, pid)) for pid in bundle.pools
+    }
+    caps: dict[str, Cap] = {}
+    claims: list[Claim] = []
+    rounds: dict[str, RoundResult] = {}
+    by_root: dict[str, list[Application]] = defaultdict(list)
+    for app in bundle.applications.values():
+        root = tree.roots.get((app.scheme, app.year))
+        by_root[root.id if root else ""].append(app)
+    for root_id in sorted(by_root):
+        if not root_id:
+            continue
+        root = bundle.pools[root_id]
+        method = (
+            (methods or {}).get(root_id) or (methods or {}).get("*") or root.method or "priority"
+        )
+        round_claims, result = _round(bundle, tree, root, method, by_root[root_id], committed, caps)
+        claims.extend(round_claims)
+        rounds[root_id] = result
+    grants = tuple(_grant(c) for c in claims)
+    return Allocation(grants, _pool_results(bundle, tree, committed, grants), rounds)
+
+
+def _grant(c: Claim) -> Grant:
+    assert c.status is not None
+    return Grant(
+        c.app.id,
+        tuple(p.id for p in c.chain),
+        c.app.requested,
+        c.granted,
+        c.status,
+        c.reason,
+        c.detail,
+        c.limit,
+        c.position,
+        tuple(c.story),
+    )
+
+
+def _pool_results(
+    bundle: Bundle, tree: PoolTree, committed: dict[str, int], grants: Sequence[Grant]
+) -> dict[str, PoolResult]:
+    granted: dict[str, int] = defaultdict(int)
+    requested: dict[str, int] = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
+    for g in grants:
+        for pid in g.pools:
+            granted[pid] += g.granted
+            requested[pid] += g.requested
+            counts[pid] += 1
+    return {
+        pid: PoolResult(pid, p.cap, committed[pid], granted[pid], requested[pid], counts[pid])
+        for pid, p in bundle.pools.items()
+    }
+
+
+# --- building claims ----------------------------------------------------------------------
+
+
+def _group(grouping: str, app: Application, institution_type: str | None) -> str | None:
+    if grouping == "cluster":
+        return app.cluster
+    if grouping == "institution":
+        return app.institution
+    return institution_type
+
+
+def _cap(caps: dict[str, Cap], cap: Cap) -> Cap:
+    """The shared cap with this key: the first one made wins, so rooms carry over."""
+    return caps.setdefault(cap.key, cap)
+
+
+def _limit_applies(limit: Limit, app: Application, chain: Sequence[Pool], kind: str | None) -> bool:
+    return (
+        (limit.year is None or limit.year == app.year)
+        and (limit.schemes is None or app.scheme in limit.schemes)
+        and (limit.pools is None or any(p.id in limit.pools for p in chain))
+        and (limit.clusters is None or app.cluster in limit.clusters)
+        and (limit.institutions is None or app.institution in limit.institutions)
+        and (limit.institution_types is None or kind in limit.institution_types)
+    )
+
+
+def _claim(
+    bundle: Bundle,
+    app: Application,
+    chain: list[Pool],
+    committed: dict[str, int],
+    caps: dict[str, Cap],
+) -> Claim:
+    institution = bundle.institutions[app.institution]
+    kind = institution.type
+    mine: list[Cap] = []
+    for depth, pool in enumerate(chain):
+        where = "pool" if depth == 0 else "sub-pool"
+        room = pool.cap - committed[pool.id]
+        mine.append(
+            _cap(
+                caps,
+                Cap(f"pool:{pool.id}", "pool", f"{where} exhausted", f"{where} {pool.label}", room),
+            )
+        )
+        if pool.institution_cap is not None:
+            key = f"institution_cap:{pool.id}:{app.institution}"
+            label = f"the institution cap of {where} {pool.label}"
+            mine.append(
+                _cap(
+                    caps,
+                    Cap(key, "institution_cap", "institution cap", label, pool.institution_cap),
+                )
+            )
+        for grouping, share in (
+            ("cluster", pool.max_share_per_cluster),
+            ("institution", pool.max_share_per_institution),
+            ("institution_type", pool.max_share_per_institution_type),
+        ):
+            group = _group(grouping, app, kind)
+            if share is None or group is None:
+                continue
+            words = grouping.replace("_", " ")
+            label = f"the {format_share(share)} share of {where} {pool.label} per {words} ({group})"
+            key = f"share:{pool.id}:{grouping}:{group}"
+            # A share is rounded down to whole øre.
+            mine.append(
+                _cap(caps, Cap(key, "share", f"{words} share", label, int(pool.cap * share)))
+            )
+    for limit in sorted(bundle.limits.values(), key=lambda lim: lim.id):
+        if not _limit_applies(limit, app, chain, kind):
+            continue
+        group = _group(limit.per, app, kind) if limit.per else None
+        if limit.per and group is None:
+            continue
+        key = f"limit:{limit.id}" + (f":{group}" if group else "")
+        label = f"limit {limit.name or limit.id}" + (f" for {group}" if group else "")
+        mine.append(_cap(caps, Cap(key, "limit", f"limit {limit.id}", label, limit.cap)))
+    own = application_limits(bundle, app, chain)
+    upper, upper_kind, upper_short, upper_detail = min(own, key=lambda t: t[0])
+    pool_min = max((p.min_grant for p in chain if p.min_grant is not None), default=0)
+    lower = max(app.min_grant or 0, pool_min, 1)
+    return Claim(app, chain, mine, upper, upper_kind, upper_short, upper_detail, lower)
+
+
+# --- a round --------------------------------------------------------------------------------
+
+
+def _round(
+    bundle: Bundle,
+    tree: PoolTree,
+    root: Pool,
+    method: str,
+    applications: list[Application],
+    committed: dict[str, int],
+    caps: dict[str, Cap],
+) -> tuple[list[Claim], RoundResult]:
+    unit = root.unit or ORE
+    ordering = order(applications, root)
+    claims: list[Claim] = []
+    open_claims: list[Claim] = []
+    intro = f"Round {root.label}: method {method.replace('_', '-')}"
+    if method in ("priority", "apportion"):
+        intro += f", order by {root.order or 'rank'}, ties: {root.ties or 'order'}"
+        if ordering.seed is not None:
+            intro += f" (lottery seed {ordering.seed})"
+        intro += f", shortfall: {(root.shortfall or 'part_fund').replace('_', '-')}"
+    for position, app in enumerate(ordering.applications, start=1):
+        chain, _ = tree.chain(bundle, app)
+        claim = _claim(bundle, app, chain, committed, caps)
+        claim.position = position
+        claim.story.append(intro + ".")
+        rank = f"rank {app.rank}" if app.rank is not None else "unranked"
+        if root.order == "score":
+            rank = f"score {app.score}" if app.score is not None else "no score"
+        claim.story.append(
+            f"Place {position} of {len(ordering.applications)} in the order ({rank})."
+        )
+        claim.story.append("Draws on " + ", then ".join(f"{p.label} ({p.id})" for p in chain) + ".")
+        claims.append(claim)
+        broken = breaches(bundle, app, chain)
+        if broken:
+            claim.decide(
+                0,
+                Status.REJECTED,
+                "; ".join(b.short for b in broken),
+                "Rejected: " + "; ".join(b.message for b in broken) + ".",
+                "rules",
+            )
+            continue
+        pool_min = max((p.min_grant for p in chain if p.min_grant is not None), default=0)
+        if app.fixed_grant is None and app.requested < pool_min:
+            claim.decide(
+                0,
+                Status.NOT_FUNDED,
+                "below pool minimum",
+                f"Not funded: it asks {format_kr(app.requested)}, less than the smallest grant "
+                f"the pools make ({format_kr(pool_min)}).",
+                "min_grant",
+            )
+            continue
+        if app.fixed_grant is not None:
+            status = Status.FUNDED if app.fixed_grant >= app.requested else Status.PARTIAL
+            claim.decide(
+                app.fixed_grant,
+                status,
+                "council decision",
+                f"Fixed by the council at {format_kr(app.fixed_grant)}, charged to every cap.",
+                "fixed",
+            )
+            continue
+        open_claims.append(claim)
+    _exclude_groups(claims)
+    open_claims = [c for c in open_claims if c.status is None]
+    shares: dict[str, int] = {}
+    inner = method
+    if method == "apportion" and root.apportion is not None:
+        shares = _apportion_caps(bundle, root, open_claims, caps, unit)
+        inner = root.apportion.then
+    if inner == "priority":
+        for group, amount in sorted((root.earmarks or {}).items()):
+            _earmark_phase(root, group, amount, open_claims, unit)
+        _priority(root, [c for c in open_claims if c.status is None], unit)
+    else:
+        filling.fill(open_claims, inner, unit)
+    line, gap, note = _funding_line(claims, inner)
+    for c in claims:
+        _tell(c)
+    result = RoundResult(
+        root.id,
+        method,
+        tuple(a.id for a in ordering.applications),
+        ordering.seed,
+        line,
+        gap,
+        note,
+        shares,
+    )
+    return claims, result
+
+
+def _exclude_groups(claims: list[Claim]) -> None:
+    """In each exclusive group, a council decision excludes the others up front."""
+    fixed: dict[str, str] = {}
+    for c in claims:
+        if c.app.exclusive_group and c.limit == "fixed":
+            fixed.setdefault(c.app.exclusive_group, c.app.id)
+    for c in claims:
+        group = c.app.exclusive_group
+        if c.status is None and group in fixed:
+            c.decide(
+                0,
+                Status.NOT_FUNDED,
+                f"group {group}: {fixed[group]} chosen",
+                f"Not funded: the council funded {fixed[group]} of exclusive group {group}.",
+                "exclusive",
+            )
+
+
+def _apportion_caps(
+    bundle: Bundle, root: Pool, claims: list[Claim], caps: dict[str, Cap], unit: int
+) -> dict[str, int]:
+    """Split the root pool's room into shares by weight and give each share a cap."""
+    spec = root.apportion
+    assert spec is not None
+    room = caps[f"pool:{root.id}"].room
+    weights = {g: Fraction(w) for g, w in spec.weights.items()}
+    units = apportion(
+        room // unit,
+        weights,
+        spec.rule,
+        {g: -(-v // unit) for g, v in spec.floors.items()},
+        {g: v // unit for g, v in spec.caps.items()},
+    )
+    shares = {g: n * unit for g, n in units.items()}
+    for c in claims:
+        kind = bundle.institutions[c.app.institution].type
+        group = _group(spec.by, c.app, kind)
+        if group is None or group not in shares:
+            c.decide(
+                0,
+                Status.NOT_FUNDED,
+                "no share",
+                f"Not funded: pool {root.label} is apportioned by {spec.by.replace('_', ' ')}, "
+                f"and {group or 'its missing ' + spec.by} has no weight.",
+                "apportion",
+            )
+            continue
+        key = f"apportion:{root.id}:{group}"
+        label = f"the share of {group} in {root.label}"
+        c.caps.append(_cap(caps, Cap(key, "apportion", "share exhausted", label, shares[group])))
+        c.story.append(
+            f"Pool {root.label} is apportioned by {spec.by.replace('_', ' ')} "
+            f"({spec.rule.replace('_', '-')}): the share of {group} is {format_kr(shares[group])}."
+        )
+    return shares
+
+
+def _earmark_phase(root: Pool, group: str, amount: int, claims: list[Claim], unit: int) -> None:
+    """Reserved money funds target-group applications in full, in order; the rest is released."""
+    earmark = Cap(
+        f"earmark:{root.id}:{group}",
+        "earmark",
+        "earmark exhausted",
+        f"the earmark for {group}",
+        amount,
+    )
+    for c in claims:
+        if c.status is not None or group not in c.app.target_groups:
+            continue
+        room, _ = c.room()
+        if min(room, earmark.room) >= c.upper == c.app.requested:
+            c.caps.append(earmark)
+            c.decide(
+                c.upper,
+                Status.FUNDED,
+                f"earmark {group}",
+                f"Funded in full ({format_kr(c.upper)}) from the earmark for {group}.",
+                "request",
+            )
+            c.caps.remove(earmark)
+        else:
+            c.story.append(
+                f"The earmark for {group} had {format_kr(earmark.room)} left: not enough to fund "
+                "it in full, so it competes for the rest of the pool."
+            )
+
+
+def _priority(root: Pool, claims: list[Claim], unit: int) -> None:
+    """Each application in order gets what every cap allows; the pool's shortfall policy decides the rest."""
+    shortfall = root.shortfall or "part_fund"
+    stopped: str | None = None
+    for c in claims:
+        if c.status is not None:
+            continue
+        if stopped is not None:
+            c.decide(
+                0,
+                Status.NOT_FUNDED,
+                "after the funding line",
+                f"Not funded: the pool stops at the first application it cannot fund in full ({stopped}).",
+                "stop",
+            )
+            continue
+        group = c.app.exclusive_group
+        if group is not None:
+            winner = next(
+                (
+                    o
+                    for o in claims
+                    if o is not c and o.app.exclusive_group == group and o.granted > 0
+                ),
+                None,
+            )
+            if winner is not None:
+                c.decide(
+                    0,
+                    Status.NOT_FUNDED,
+                    f"group {group}: {winner.app.id} funded",
+                    f"Not funded: {winner.app.id} of exclusive group {group} was funded before it.",
+                    "exclusive",
+                )
+                continue
+        room, tightest = c.room()
+        c.story.append(
+            "At its turn: "
+            + "; ".join(f"{cap.label} had {format_kr(max(cap.room, 0))} left" for cap in c.caps)
+            + f". Its own limit: {c.upper_detail} ({format_kr(c.upper)})."
+        )
+        if tightest is None or room >= c.upper:
+            _offer(c, c.upper, c.upper_kind, c.upper_short, c.upper_detail, unit)
+        else:
+            offer = max(room, 0) // unit * unit
+            why = f"{tightest.label} had {format_kr(max(room, 0))} left"
+            c.binding = tightest
+            if shortfall == "stop":
+                stopped = c.app.id
+                c.decide(
+                    0,
+                    Status.NOT_FUNDED,
+                    f"{tightest.short}; funding line",
+                    f"Not funded: {why}; the pool stops here.",
+                    "stop",
+                )
+            elif shortfall == "skip":
+                c.decide(
+                    0,
+                    Status.NOT_FUNDED,
+                    f"{tightest.short}; skipped",
+                    f"Not funded: {why}; the pool skips to the next application that fits.",
+                    tightest.kind,
+                )
+            else:
+                _offer(c, offer, tightest.kind, tightest.short, why, unit)
+
+
+def _offer(c: Claim, offer: int, kind: str, short: str, why: str, unit: int) -> None:
+    """Decide on an offer: in full, partial (if acceptable), or nothing."""
+    asked = c.app.requested
+    if offer >= asked:
+        c.decide(
+            asked, Status.FUNDED, "full request", f"Funded in full: {format_kr(asked)}.", "request"
+        )
+        return
+    if offer != c.upper:
+        offer = offer // unit * unit
+    if offer <= 0:
+        c.decide(
+            0,
+            Status.NOT_FUNDED,
+            short if kind != "request" else "nothing left",
+            f"Not funded: {why}.",
+            kind,
+        )
+    elif not c.app.partial:
+        c.decide(
+            0,
+            Status.NOT_FUNDED,
+            f"{short}; no partial",
+            f"Not funded: {format_kr(offer)} of {format_kr(asked)} was possible ({why}) and the "
+            "application does not accept a partial grant.",
+            "partial",
+        )
+    elif offer < c.lower:
+        c.decide(
+            0,
+            Status.NOT_FUNDED,
+            f"{short}; below its minimum",
+            f"Not funded: {format_kr(offer)} was possible ({why}), below the minimum of "
+            f"{format_kr(c.lower)}.",
+            "min_grant",
+        )
+    else:
+        c.decide(
+            offer,
+            Status.PARTIAL,
+            short,
+            f"Partial grant of {format_kr(offer)} of {format_kr(asked)}: {why}.",
+            kind,
+        )
+
+
+def _funding_line(claims: list[Claim], method: str) -> tuple[str | None, int | None, str]:
+    """The first application in order not fully funded for want of money, and what would fund it."""
+    if method != "priority":
+        return None, None, ""
+    for c in claims:
+        if c.status in (Status.PARTIAL, Status.NOT_FUNDED) and c.binding is not None:
+            if c.binding.kind not in MONEY_KINDS:
+                note = (
+                    f"{c.app.id} is bound by {c.binding.label}: more pool money would not fund it"
+                )
+                return c.app.id, None, note
+            missing = min(c.upper, c.app.requested) - c.granted
+            return (
+                c.app.id,
+                missing,
+                f"{format_kr(missing)} more in {c.binding.label} would fund {c.app.id}",
+            )
+    return None, None, ""
+
+
+def _tell(c: Claim) -> None:
+    c.story.append(c.detail)

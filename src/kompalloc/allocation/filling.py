@@ -1,0 +1,212 @@
+"""Progressive filling for the pro-rata and capped-equal methods, exact in fractions of an øre.
+
+Every open application rises together: pro-rata gives each the same fraction of its own limit
+(``level x upper``), capped-equal the same amount (``min(upper, level)``, max-min fair). When a
+cap fills up, its applications stop rising and the rest go on. Grants are then rounded down to
+the pool's unit and the units left over go, by largest remainder, where every cap still has
+room. An application that ends below its minimum (or below its request without accepting a
+partial grant) drops out, the one latest in order first, and the filling starts again.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from kompalloc.allocation.results import Status
+from kompalloc.money import format_kr
+
+if TYPE_CHECKING:
+    from kompalloc.allocation.engine import Cap, Claim
+
+
+def fill(claims: list[Claim], method: str, unit: int) -> None:
+    """Decide every open claim by progressive filling, dropping those that cannot accept their share."""
+    candidates = [c for c in claims if c.status is None and c.upper > 0]
+    for c in claims:
+        if c.status is None and c.upper <= 0:
+            c.decide(
+                0, Status.NOT_FUNDED, c.upper_short, f"Not funded: {c.upper_detail}.", c.upper_kind
+            )
+    while True:
+        active = _one_per_group(candidates)
+        amounts, binding = _levels(active, method)
+        grants = _round(active, amounts, unit)
+        failing = [
+            c
+            for c in active
+            if grants[id(c)] < c.app.requested and not _acceptable(c, grants[id(c)])
+        ]
+        if not failing:
+            break
+        worst = max(failing, key=lambda c: c.position or 0)
+        amount = grants[id(worst)]
+        if amount <= 0:
+            reason, detail = "nothing left", "Not funded: nothing was left for it."
+        elif not worst.app.partial:
+            reason = "share too small; no partial"
+            detail = (
+                f"Not funded: its share would be {format_kr(amount)} of "
+                f"{format_kr(worst.app.requested)} and it does not accept a partial grant."
+            )
+        else:
+            reason = "share below minimum"
+            detail = (
+                f"Not funded: its share would be {format_kr(amount)}, below its minimum "
+                f"{format_kr(worst.lower)}."
+            )
+        worst.decide(0, Status.NOT_FUNDED, reason, detail, "min_grant")
+        candidates.remove(worst)
+    for c in candidates:
+        if c not in active:
+            winner = next(o for o in active if o.app.exclusive_group == c.app.exclusive_group)
+            c.decide(
+                0,
+                Status.NOT_FUNDED,
+                f"group {c.app.exclusive_group}: {winner.app.id} funded",
+                f"Not funded: {winner.app.id} of exclusive group {c.app.exclusive_group} comes "
+                "first and was funded.",
+                "exclusive",
+            )
+    for c in active:
+        amount = grants[id(c)]
+        cap = binding.get(id(c))
+        word = "share of the request" if method == "pro_rata" else "equal level"
+        if amount >= c.app.requested:
+            c.decide(
+                c.app.requested,
+                Status.FUNDED,
+                "full request",
+                f"Funded in full: {format_kr(amount)}.",
+                "request",
+            )
+        elif cap is None:
+            c.decide(
+                amount,
+                Status.PARTIAL,
+                c.upper_short,
+                f"Partial grant of {format_kr(amount)}: {c.upper_detail}.",
+                c.upper_kind,
+            )
+        else:
+            c.binding = cap
+            c.decide(
+                amount,
+                Status.PARTIAL,
+                cap.short,
+                f"Partial grant of {format_kr(amount)} of {format_kr(c.app.requested)}: its {word} "
+                f"stopped rising when {cap.label} was used up.",
+                cap.kind,
+            )
+
+
+def _acceptable(c: Claim, amount: int) -> bool:
+    return c.app.partial and amount >= c.lower
+
+
+def _one_per_group(active: list[Claim]) -> list[Claim]:
+    """Only the first in order of each exclusive group competes; the others wait their turn."""
+    seen: set[str] = set()
+    out = []
+    for c in sorted(active, key=lambda c: c.position or 0):
+        group = c.app.exclusive_group
+        if group is not None:
+            if group in seen:
+                continue
+            seen.add(group)
+        out.append(c)
+    return out
+
+
+def _levels(active: list[Claim], method: str) -> tuple[dict[int, Fraction], dict[int, Cap]]:
+    """Exact amounts from progressive filling, and the cap that froze each application."""
+    weight = {id(c): (Fraction(c.upper) if method == "pro_rata" else Fraction(1)) for c in active}
+    top = {id(c): (Fraction(1) if method == "pro_rata" else Fraction(c.upper)) for c in active}
+    amount: dict[int, Fraction] = {}
+    frozen_by: dict[int, Cap] = {}
+    rising = list(active)
+    used: dict[int, Fraction] = {}  # per cap, what frozen claims take of it
+    caps = {id(cap): cap for c in active for cap in c.caps}
+    while rising:
+        # The level at which each cap fills, given the claims still rising.
+        best: Fraction | None = None
+        best_cap: Cap | None = None
+        for key, cap in caps.items():
+            members = [c for c in rising if any(x is cap for x in c.caps)]
+            if not members:
+                continue
+            room = Fraction(cap.room) - used.get(key, Fraction(0))
+            level = _fill_level(members, weight, top, room)
+            if level is not None and (best is None or level < best):
+                best, best_cap = level, cap
+        saturate = min(top[id(c)] for c in rising)
+        if best is None or saturate <= best:
+            done = [c for c in rising if top[id(c)] == saturate]
+            level = saturate
+            cap_hit = None
+        else:
+            assert best_cap is not None
+            done = [c for c in rising if any(x is best_cap for x in c.caps)]
+            level = best
+            cap_hit = best_cap
+        for c in done:
+            amount[id(c)] = weight[id(c)] * min(level, top[id(c)])
+            if cap_hit is not None:
+                frozen_by[id(c)] = cap_hit
+            for cap in c.caps:
+                used[id(cap)] = used.get(id(cap), Fraction(0)) + amount[id(c)]
+            rising.remove(c)
+    return amount, frozen_by
+
+
+def _fill_level(
+    members: list[Claim], weight: dict[int, Fraction], top: dict[int, Fraction], room: Fraction
+) -> Fraction | None:
+    """The level at which the members' sum reaches ``room``, or None if it never does."""
+    if room <= 0:
+        return Fraction(0)
+    full = sum(weight[id(c)] * top[id(c)] for c in members)
+    if full <= room:
+        return None
+    # The sum is piecewise linear in the level, with a bend where each member saturates.
+    done = Fraction(0)
+    slope = sum(weight[id(c)] for c in members)
+    previous = Fraction(0)
+    for c in sorted(members, key=lambda c: top[id(c)]):
+        bend = top[id(c)]
+        reached = done + slope * bend
+        if reached >= room:
+            return (room - done) / slope if slope else previous
+        done += weight[id(c)] * bend
+        slope -= weight[id(c)]
+        previous = bend
+    return previous
+
+
+def _round(active: list[Claim], amounts: dict[int, Fraction], unit: int) -> dict[int, int]:
+    """Whole units by largest remainder, never beyond a claim's limit or a cap's room."""
+    grants: dict[int, int] = {}
+    for c in active:
+        exact = amounts.get(id(c), Fraction(0))
+        grants[id(c)] = c.upper if exact >= c.upper else math.floor(exact / unit) * unit
+    total_exact = sum(amounts.get(id(c), Fraction(0)) for c in active)
+    target = math.floor(total_exact / unit) * unit
+    left = target - sum(grants.values())
+    room = {id(cap): cap.room for c in active for cap in c.caps}
+    for c in active:
+        for cap in c.caps:
+            room[id(cap)] -= grants[id(c)]
+    order = sorted(
+        active,
+        key=lambda c: (-(amounts.get(id(c), Fraction(0)) - grants[id(c)]), c.position or 0),
+    )
+    for c in order:
+        if left < unit:
+            break
+        if grants[id(c)] + unit <= c.upper and all(room[id(cap)] >= unit for cap in c.caps):
+            grants[id(c)] += unit
+            left -= unit
+            for cap in c.caps:
+                room[id(cap)] -= unit
+    return grants

@@ -1,0 +1,71 @@
+"""The order a round takes its applications in: rank or score, an explicit tie-break, then the pool's tie policy.
+
+Ties are never hidden: after rank (or score) and ``tie_break``, applications still equal are
+ordered by the pool's ``ties`` policy: ``order`` (earlier submission, then smaller id),
+``refuse`` (validation reports them as an error), or ``lottery`` (a seeded draw, recorded).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from itertools import groupby
+
+from kompalloc.model import Application, Pool
+
+
+def priority_key(app: Application) -> tuple[bool, int, date, str]:
+    """Council order by rank: ranked before unranked, rank, then earlier submission, then id."""
+    return (app.rank is None, app.rank or 0, app.submitted, app.id)
+
+
+def _primary(app: Application, by_score: bool) -> tuple[bool, Decimal | int, bool, int]:
+    if by_score:
+        head: tuple[bool, Decimal | int] = (app.score is None, -(app.score or 0))
+    else:
+        head = (app.rank is None, app.rank or 0)
+    return (*head, app.tie_break is None, app.tie_break or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Ordering:
+    """Applications in order, the groups that were tied after rank/score and tie_break, the seed."""
+
+    applications: tuple[Application, ...]
+    ties: tuple[tuple[str, ...], ...]
+    seed: int | None
+
+
+def default_seed(ids: Iterable[str]) -> int:
+    """A seed derived from the applications themselves, used when a lottery pool names none."""
+    digest = hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()
+    return int(digest[:12], 16)
+
+
+def draw_key(seed: int, app_id: str) -> str:
+    """The lottery: tied applications are ordered by SHA-256 of 'seed:id' (documented, portable)."""
+    return hashlib.sha256(f"{seed}:{app_id}".encode()).hexdigest()
+
+
+def order(applications: Sequence[Application], pool: Pool) -> Ordering:
+    """The applications of one round in the order its pool says."""
+    by_score = pool.order == "score"
+    policy = pool.ties or "order"
+    ranked = sorted(applications, key=lambda a: (_primary(a, by_score), a.submitted, a.id))
+    seed = None
+    if policy == "lottery":
+        seed = pool.seed if pool.seed is not None else default_seed(a.id for a in applications)
+    out: list[Application] = []
+    ties: list[tuple[str, ...]] = []
+    for key, group in groupby(ranked, key=lambda a: _primary(a, by_score)):
+        members = list(group)
+        unordered = key[0]  # no rank (or no score): these follow their submission order anyway
+        if len(members) > 1 and not unordered:
+            ties.append(tuple(a.id for a in members))
+            if seed is not None:
+                members.sort(key=lambda a: draw_key(seed, a.id))
+        out.extend(members)
+    return Ordering(tuple(out), tuple(ties), seed)
