@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -58,7 +59,16 @@ def test_python_dash_m_runs_the_same_cli() -> None:
     assert done.stdout.strip() == f"kompalloc {__version__}"
 
 
-@pytest.mark.parametrize("command", ["validate", "allocate", "report"])
+COMMANDS = [c.name for c in app.registered_commands]
+
+
+def test_the_commands_are_the_documented_ones() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    documented = re.findall(r"^### kompalloc ([a-z-]+)$", readme, flags=re.MULTILINE)
+    assert sorted(COMMANDS) == sorted(documented)  # type: ignore[type-var]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_with_an_example_that_is_in_readme(
     runner: CliRunner, command: str
 ) -> None:
@@ -257,3 +267,46 @@ def test_ctrl_c_is_a_clear_line_and_exit_130(
         app_module.main()
     assert exit_info.value.code == 130
     assert capsys.readouterr().err == "kompalloc: interrupted\n"
+
+
+def test_explain_tells_the_story_of_one_application(runner: CliRunner) -> None:
+    result = invoke(runner, "explain", "KUI-03", *NATIONAL)
+    assert result.exit_code == 0
+    out = result.stdout
+    assert out.startswith("KUI-03: ")
+    assert "Decision: partial, 2\u00a0000\u00a0000\u00a0kr (institution cap)" in out
+    assert "2. Place 3 of 10 in the order (rank 3)." in out
+    assert "the institution cap of sub-pool Eksportklynger had 2\u00a0000\u00a0000\u00a0kr left" in out
+    result = invoke(runner, "explain", "KUI-3", *NATIONAL)
+    assert result.exit_code == 2
+    assert "did you mean 'KUI-03'?" in result.stderr
+
+
+def test_check_finds_no_difference_then_every_difference(runner: CliRunner, tmp_path: Path) -> None:
+    decisions = tmp_path / "decisions.json"
+    assert invoke(runner, "allocate", *NATIONAL, "-f", "json", "-o", str(decisions)).exit_code == 0
+    same = invoke(runner, "check", str(decisions), *NATIONAL)
+    assert same.exit_code == 0
+    assert same.stdout.startswith("kompalloc check: all 36 grants match")
+    changed = invoke(runner, "check", str(decisions), *NATIONAL, "--method", "pro_rata")
+    assert changed.exit_code == 1
+    assert "~ IFS-08: partial 1\u00a0850\u00a0000\u00a0kr -> funded 2\u00a0000\u00a0000\u00a0kr" in changed.stdout
+    assert changed.stdout.splitlines()[-1].startswith("kompalloc check: 14 of 36 applications differ")
+    decisions.write_text("{}", encoding="utf-8")
+    broken = invoke(runner, "check", str(decisions), *NATIONAL)
+    assert broken.exit_code == 2
+    assert "is not a decisions file" in broken.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--method", "fair"], "unknown method 'fair'"),
+        (["--method", "nope=pro_rata"], "--method: no root pool 'nope'"),
+        (["--method", "apportion"], "--method apportion needs the pool's 'apportion:' settings"),
+    ],
+)
+def test_bad_method_overrides_are_usage_errors(runner: CliRunner, args: list[str], message: str) -> None:
+    result = invoke(runner, "allocate", *NATIONAL, *args)
+    assert result.exit_code == 2
+    assert message in result.stderr

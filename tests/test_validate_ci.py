@@ -141,6 +141,6 @@ def test_explain_code_knows_every_code(code: str) -> None:
 def test_explain_code_lists_all_and_refuses_unknown() -> None:
     result = CliRunner().invoke(app, ["explain-code"], catch_exceptions=False)
     assert len(result.stdout.splitlines()) == len(Code)
-    result = CliRunner().invoke(app, ["explain-code", "KA3O2"], catch_exceptions=False)
+    result = CliRunner().invoke(app, ["explain-code", "KA3022"], catch_exceptions=False)
     assert result.exit_code == 2
     assert "did you mean 'KA302'?" in result.stderr

@@ -60,6 +60,10 @@ class Code(StrEnum):
     SUBPOOL_WITHOUT_FILTER = "KA307"
     SUBPOOL_MISMATCH = "KA308"
     ROOT_POOL_INCOMPLETE = "KA309"
+    ROOT_ONLY_KEY = "KA310"
+    TIED_APPLICATIONS = "KA311"
+    BAD_APPORTIONMENT = "KA312"
+    EARMARK_NEEDS_PRIORITY = "KA313"
     # KA4xx: money that cannot add up
     COMMITTED_OVER_CAP = "KA401"
     SUBPOOL_CAPS_OVER_PARENT = "KA402"
@@ -71,6 +75,9 @@ class Code(StrEnum):
     REQUEST_OVER_MAX_GRANT = "KA408"
     REQUEST_BELOW_MIN_GRANT = "KA409"
     REQUEST_OVER_RATE = "KA410"
+    FIXED_GRANT_OVER_REQUEST = "KA411"
+    FIXED_GRANTS_OVER_CAP = "KA412"
+    ZERO_UNIT = "KA413"
     # KA5xx: scheme rules an application breaks (it will be rejected)
     INELIGIBLE_INSTITUTION = "KA501"
     LATE_SUBMISSION = "KA502"
@@ -81,6 +88,16 @@ class Code(StrEnum):
     MISSING_SCORE = "KA507"
     BELOW_MIN_SCORE = "KA508"
     MISSING_BUDGET = "KA509"
+    # KA6xx: spreadsheet import
+    EXPORT_UNREADABLE = "KA601"
+    EXPORT_ENCODING = "KA602"
+    MISSING_COLUMN = "KA603"
+    AMBIGUOUS_COLUMN = "KA604"
+    EMPTY_CELL = "KA605"
+    UNMAPPED_VALUE = "KA606"
+    BAD_CELL_DATE = "KA607"
+    ROW_TOO_WIDE = "KA608"
+    NO_ROWS = "KA609"
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,6 @@ def breaches(bundle: Bundle, app: Application, chain: Sequence[Pool] = ()) -> li
     ``institution_types`` (when given) say who is eligible, its ``order`` and ``min_score`` may
     require a score, and any pool's ``aid_intensity`` requires a budget.
     """
-    root = chain[0] if chain else None
     scheme = bundle.schemes.get(app.scheme)
     institution = bundle.institutions.get(app.institution)
     if scheme is None or institution is None:
@@ -44,12 +43,15 @@ def breaches(bundle: Bundle, app: Application, chain: Sequence[Pool] = ()) -> li
                 f"{institution.type} not eligible",
             )
         )
-    if scheme.deadline is not None and app.submitted > scheme.deadline:
+    root = chain[0] if chain else None
+    deadline = root.deadline if root is not None and root.deadline is not None else scheme.deadline
+    if deadline is not None and app.submitted > deadline:
+        whose = root.label if root is not None and root.deadline is not None else scheme.name
         out.append(
             Breach(
                 Code.LATE_SUBMISSION,
                 f"submitted {app.submitted.isoformat()}, after the deadline "
-                f"{scheme.deadline.isoformat()} of {scheme.name}",
+                f"{deadline.isoformat()} of {whose}",
                 "submitted",
                 f"late ({app.submitted.isoformat()})",
             )

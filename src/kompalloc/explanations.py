@@ -229,6 +229,70 @@ EXPLANATIONS: dict[Code, tuple[str, str]] = {
         "warning: a pool it draws on has an `aid_intensity` and the application gives no `budget`; it will be rejected",
         "add the offer's budgeted cost",
     ),
+    Code.ROOT_ONLY_KEY: (
+        "a sub-pool sets a key that only a root pool can set (`method`, `shortfall`, `order`, `min_score`, `ties`, `seed`, `unit`, `apportion`, `earmarks`)",
+        "move it to the root pool",
+    ),
+    Code.TIED_APPLICATIONS: (
+        "a pool with `ties: refuse` has applications its order cannot tell apart (same rank or score and `tie_break`); all of them are listed",
+        "give them different ranks or a `tie_break`, or choose `ties: order` or `ties: lottery`",
+    ),
+    Code.BAD_APPORTIONMENT: (
+        "an apportionment that cannot work: `method: apportion` without `apportion:`, a weight for an unknown group, or a floor or cap for a group without a weight",
+        "see 'Allocation methods' in README",
+    ),
+    Code.EARMARK_NEEDS_PRIORITY: (
+        "earmarks work with the priority method (alone or inside an apportionment)",
+        "use `method: priority`, or remove the earmarks",
+    ),
+    Code.FIXED_GRANT_OVER_REQUEST: (
+        "a council's `fixed_grant` is more than the application requests",
+        "check both amounts",
+    ),
+    Code.FIXED_GRANTS_OVER_CAP: (
+        "the fixed grants alone are more than a cap they fall under allows",
+        "lower a fixed grant or raise the cap",
+    ),
+    Code.ZERO_UNIT: (
+        "a pool's rounding `unit` is 0",
+        "use e.g. `1 kr` or `1 000 kr`",
+    ),
+    Code.EXPORT_UNREADABLE: (
+        "`kompalloc import`: the export cannot be read as a spreadsheet (not CSV or `.xlsx`, an old `.xls`, an encrypted or damaged workbook, no such sheet, no header row)",
+        "save it as `.xlsx` or as CSV (UTF-8); name an existing sheet with `--sheet`",
+    ),
+    Code.EXPORT_ENCODING: (
+        "warning: a CSV export is not UTF-8; it was read as Windows-1252 (or Latin-1), which may garble characters other than æ, ø and å",
+        "check the imported text, or save the export as CSV UTF-8 (or name its `encoding:` in the mapping)",
+    ),
+    Code.MISSING_COLUMN: (
+        'a column the mapping names is not in the export\'s header row (a "did you mean" hint when one is close)',
+        "fix the column name in the mapping, or `header_row` if the header is not in row 1",
+    ),
+    Code.AMBIGUOUS_COLUMN: (
+        "the header row has a column the mapping uses more than once",
+        "rename one of the columns in the export",
+    ),
+    Code.EMPTY_CELL: (
+        "a cell that a required value (or the id) comes from is empty, and the mapping gives no default",
+        "fill the cell, or give the key a value under `defaults:` in the mapping",
+    ),
+    Code.UNMAPPED_VALUE: (
+        "a cell's value is not among the keys of its column's `map` in the mapping",
+        "add the value to the column's `map`, or `unmapped: keep` to keep values the map does not name",
+    ),
+    Code.BAD_CELL_DATE: (
+        "a cell is not a date in the column's `date_format` (by default `YYYY-MM-DD` or `DD.MM.YYYY`), or is a number where a date was expected",
+        "fix the cell, or set the column's `date_format` in the mapping",
+    ),
+    Code.ROW_TOO_WIDE: (
+        "a CSV row has more cells than the header row (often a decimal comma in a comma-separated file)",
+        "quote the cell in the export, or export with `;` between cells",
+    ),
+    Code.NO_ROWS: (
+        "warning: the export has a header row but no applications",
+        "check that you exported the right list",
+    ),
 }
 """(meaning, how to fix) for every code; the fix may be empty when the meaning says it all."""
 

@@ -130,6 +130,8 @@ class Pool(Entry):
     seed: int | None = None
     unit: int | None = None
     """Grants are whole multiples of this amount (øre); default 1 krone."""
+    deadline: date | None = None
+    """Root pools only: this round's deadline, in place of the scheme's."""
     apportion: Apportion | None = None
 
     @property
@@ -169,6 +171,13 @@ class Institution(Entry):
     type: str = ""
     org_number: str | None = None
     region: str | None = None
+    short_name: str | None = None
+    """How tables name it where space is short, e.g. USN, NTNU."""
+
+    @property
+    def label(self) -> str:
+        """The short name if it has one, else the name."""
+        return self.short_name or self.name
 
 
 @dataclass(frozen=True, slots=True)

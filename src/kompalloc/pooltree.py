@@ -70,8 +70,13 @@ def build(bundle: Bundle) -> PoolTree:
 
 
 def descendants(tree: PoolTree, pool_id: str) -> list[str]:
-    """A pool and every pool below it."""
-    out = [pool_id]
-    for child in tree.children.get(pool_id, ()):
-        out.extend(descendants(tree, child.id))
+    """A pool and every pool below it (each once, even where parents form a cycle)."""
+    out: list[str] = []
+    stack = [pool_id]
+    while stack:
+        current = stack.pop()
+        if current in out:
+            continue
+        out.append(current)
+        stack.extend(child.id for child in reversed(tree.children.get(current, ())))
     return out

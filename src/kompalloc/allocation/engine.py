@@ -147,6 +147,27 @@ def _pool_results(
     }
 
 
+def fixed_grant_overdrafts(bundle: Bundle) -> list[tuple[Cap, list[str]]]:
+    """The caps the council's fixed grants alone overdraw, with the applications charged to each."""
+    tree = build(bundle)
+    committed = {
+        pid: sum(bundle.pools[d].committed for d in descendants(tree, pid)) for pid in bundle.pools
+    }
+    caps: dict[str, Cap] = {}
+    charged: dict[str, list[str]] = defaultdict(list)
+    for app in sorted(bundle.applications.values(), key=lambda a: a.id):
+        if app.fixed_grant is None or app.institution not in bundle.institutions:
+            continue
+        chain, _ = tree.chain(bundle, app)
+        if not chain or breaches(bundle, app, chain):
+            continue
+        claim = _claim(bundle, app, chain, committed, caps)
+        for cap in claim.caps:
+            cap.room -= app.fixed_grant
+            charged[cap.key].append(app.id)
+    return [(cap, charged[cap.key]) for cap in caps.values() if cap.room < 0]
+
+
 # --- building claims ----------------------------------------------------------------------
 
 
@@ -377,7 +398,8 @@ def _apportion_caps(
             )
             continue
         key = f"apportion:{root.id}:{group}"
-        label = f"the share of {group} in {root.label}"
+        name = bundle.clusters[group].name if group in bundle.clusters else group
+        label = f"the share of {name} in {root.label}"
         c.caps.append(_cap(caps, Cap(key, "apportion", "share exhausted", label, shares[group])))
         c.story.append(
             f"Pool {root.label} is apportioned by {spec.by.replace('_', ' ')} "

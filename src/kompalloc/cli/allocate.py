@@ -1,30 +1,43 @@
-"""``kompalloc allocate``: decide every application by priority and print the decisions."""
+"""``kompalloc allocate``: decide every application and print the decisions and the rounds."""
 
 from __future__ import annotations
 
 from kompalloc.cli.common import Paths
-from kompalloc.cli.output import FormatOption, OutputOption
+from kompalloc.cli.output import FormatOption, MethodOption, OutputOption
 from kompalloc.reporting.formats import Format
 
 
-def command(paths: Paths, format: FormatOption = Format.TABLE, output: OutputOption = None) -> None:
-    """Allocate by priority: each application in council rank order gets what every cap allows.
+def command(
+    paths: Paths,
+    format: FormatOption = Format.TABLE,
+    output: OutputOption = None,
+    method: MethodOption = None,
+) -> None:
+    """Allocate every round by its pool's method and print the decisions and the rounds.
 
-    Ties in rank go to the earlier submission, then to the smaller id. A grant below the
-    request is made only where the application accepts a partial grant at or above its
-    minimum. Input with errors is refused (exit 1).
+    The default method is priority: applications in council order (rank, or score), each
+    granted what every cap allows. Pools may choose pro_rata, capped_equal or apportion;
+    --method overrides them for a what-if. Every decision carries its reason, and each round
+    its funding line. Input with errors is refused (exit 1).
 
     Example: kompalloc allocate schemes examples/kongsberg-2021
     """
     from kompalloc.allocation import allocate
     from kompalloc.cli.common import check_output_path, load_checked, refuse_if_invalid
-    from kompalloc.cli.output import emit
+    from kompalloc.cli.output import emit, parse_methods
     from kompalloc.cli.stamp import stamp, stamp_line
-    from kompalloc.reporting.tables import applications_table, rounds_table
+    from kompalloc.reporting.tables import applications_table, funding_notes, rounds_table
 
     bundle, diagnostics = load_checked(paths)
     refuse_if_invalid(bundle, diagnostics)
     check_output_path(output, bundle)
-    allocation = allocate(bundle)
+    allocation = allocate(bundle, parse_methods(method, bundle))
     tables = [applications_table(bundle, allocation), rounds_table(bundle, allocation)]
-    emit(tables, format, output, document=stamp(bundle), footer=stamp_line(bundle))
+    emit(
+        tables,
+        format,
+        output,
+        document=stamp(bundle),
+        notes=funding_notes(bundle, allocation),
+        footer=stamp_line(bundle),
+    )

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from kompalloc import __version__
-from kompalloc.cli import allocate, explain_code, report, schema, validate
+from kompalloc.cli import allocate, check, explain, explain_code, report, schema, validate
 
 app = typer.Typer(
     name="kompalloc",
@@ -42,6 +42,8 @@ def _main(
 app.command("validate")(validate.command)
 app.command("allocate")(allocate.command)
 app.command("report")(report.command)
+app.command("explain")(explain.command)
+app.command("check")(check.command)
 app.command("explain-code")(explain_code.command)
 app.command("schema")(schema.command)
 

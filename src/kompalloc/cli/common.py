@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from kompalloc.model import Bundle
     from kompalloc.policy import Policy
 
+PIPE_WIDTH = 120
+"""Table width when output goes to a pipe or file and COLUMNS is not set."""
+
 EXIT_OK = 0
 EXIT_INVALID = 1
 """The input has errors (or, for check-like commands, a difference was found)."""
@@ -38,7 +41,11 @@ def console(stderr: bool = False) -> Console:
     """A Rich console; colour only on a terminal and never with NO_COLOR (Rich checks both)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    console = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        # Piped or redirected: no terminal to fit, so use the width the files are made for.
+        console.width = PIPE_WIDTH
+    return console
 
 
 def load_checked(

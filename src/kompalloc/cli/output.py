@@ -13,6 +13,7 @@ from kompalloc.reporting.formats import Format
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from kompalloc.model import Bundle
     from kompalloc.reporting.tables import Table
 
 FormatOption = Annotated[
@@ -32,6 +33,41 @@ OutputOption = Annotated[
 ]
 
 
+MethodOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--method",
+        "-m",
+        metavar="[POOL=]METHOD",
+        help="Allocate with another method: priority, pro_rata, capped_equal or apportion; "
+        "for every root pool, or for one with POOL=METHOD (repeatable).",
+    ),
+]
+
+
+def parse_methods(values: list[str] | None, bundle: Bundle) -> dict[str, str]:
+    """Method overrides by root pool id ('*' for all), or a usage error naming what is wrong."""
+    from kompalloc.cli.common import EXIT_USAGE, fail
+    from kompalloc.diagnostics import did_you_mean
+    from kompalloc.model import METHODS
+
+    out: dict[str, str] = {}
+    roots = [p.id for p in bundle.pools.values() if p.parent is None]
+    for value in values or []:
+        pool, _, method = value.rpartition("=")
+        if method not in METHODS:
+            fail(f"unknown method {method!r}: choose one of {', '.join(METHODS)}", EXIT_USAGE)
+        if pool and pool not in roots:
+            hint = did_you_mean(pool, roots) or "name a root pool"
+            fail(f"--method: no root pool {pool!r}: {hint}", EXIT_USAGE)
+        if method == "apportion":
+            targets = [pool] if pool else roots
+            if any(bundle.pools[t].apportion is None for t in targets):
+                fail("--method apportion needs the pool's 'apportion:' settings", EXIT_USAGE)
+        out[pool or "*"] = method
+    return out
+
+
 def emit(
     tables: Sequence[Table],
     fmt: Format,
@@ -39,6 +75,7 @@ def emit(
     *,
     document: dict[str, Any],
     extra: Sequence[RenderableType] = (),
+    notes: Sequence[str] = (),
     footer: str = "",
 ) -> None:
     """Render the tables in the chosen format and send them to stdout or the output file."""
@@ -59,6 +96,8 @@ def emit(
                     out.print()
             for item in extra:
                 out.print(item)
+            for note in notes:
+                out.print(note, soft_wrap=True, markup=False)
             if footer:
                 out.print(footer, style="dim")
             return
@@ -74,11 +113,14 @@ def emit(
                 file_console.print()
         for item in extra:
             file_console.print(item)
+        for note in notes:
+            file_console.print(note, soft_wrap=True, markup=False)
         if footer:
             file_console.print(footer)
         text = buffer.getvalue()
     else:
         text = render.tabulate_text(tables, fmt)
+        text += "".join(f"\n{note}\n" for note in notes)
         if footer:
             text += f"\n{footer}\n"
     if output is None:

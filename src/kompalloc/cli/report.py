@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from kompalloc.cli.common import Paths
-from kompalloc.cli.output import FormatOption, OutputOption
+from kompalloc.cli.output import FormatOption, MethodOption, OutputOption
 from kompalloc.reporting.formats import Format
 
 
@@ -15,6 +15,7 @@ def command(
     paths: Paths,
     format: FormatOption = Format.TABLE,
     output: OutputOption = None,
+    method: MethodOption = None,
     all_pools: Annotated[
         bool,
         typer.Option("--all-pools", help="Also show pools that no loaded application draws on."),
@@ -28,13 +29,23 @@ def command(
     """
     from kompalloc.allocation import allocate
     from kompalloc.cli.common import check_output_path, load_checked, refuse_if_invalid
-    from kompalloc.cli.output import emit
+    from kompalloc.cli.output import emit, parse_methods
     from kompalloc.cli.stamp import stamp, stamp_line
-    from kompalloc.reporting.tables import report_tables
+    from kompalloc.reporting.tables import funding_notes, report_tables, rounds_table
 
     bundle, diagnostics = load_checked(paths)
     refuse_if_invalid(bundle, diagnostics)
     check_output_path(output, bundle)
-    allocation = allocate(bundle)
-    tables = report_tables(bundle, allocation, all_pools=all_pools)
-    emit(tables, format, output, document=stamp(bundle), footer=stamp_line(bundle))
+    allocation = allocate(bundle, parse_methods(method, bundle))
+    tables = [
+        *report_tables(bundle, allocation, all_pools=all_pools),
+        rounds_table(bundle, allocation),
+    ]
+    emit(
+        tables,
+        format,
+        output,
+        document=stamp(bundle),
+        notes=funding_notes(bundle, allocation),
+        footer=stamp_line(bundle),
+    )

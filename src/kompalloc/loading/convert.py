@@ -478,6 +478,7 @@ FIELDS: dict[model.Section, dict[str, Field]] = {
         "ties": _choice(model.TIE_POLICIES, "tie policy"),
         "seed": INTEGER,
         "unit": MONEY,
+        "deadline": DATE,
         "apportion": APPORTION,
     },
     model.Section.CLUSTERS: {
@@ -488,6 +489,7 @@ FIELDS: dict[model.Section, dict[str, Field]] = {
     model.Section.INSTITUTIONS: {
         "name": TEXT.needed(),
         "type": INSTITUTION_TYPE.needed(),
+        "short_name": TEXT,
         "org_number": ORG_NUMBER,
         "region": TEXT,
     },

@@ -94,7 +94,7 @@ def rich_tables(table: Table) -> list[RenderableType]:
             show_edge=False,
             padding=(0, 1, 0, 0),
         )
-        keep = [i for i, c in enumerate(table.columns) if c.key != table.group]
+        keep = [i for i, c in enumerate(table.columns) if c.key != table.group and c.people]
         for i in keep:
             column = table.columns[i]
             numeric = column.kind is not Kind.TEXT
@@ -118,17 +118,15 @@ def tabulate_text(tables: Sequence[Table], fmt: Format) -> str:
 
     parts = []
     for table in tables:
-        rows = [
-            [text_cell(c, col) for c, col in zip(r, table.columns, strict=True)] for r in table.rows
-        ]
+        shown = [i for i, c in enumerate(table.columns) if c.people]
+        columns = [table.columns[i] for i in shown]
+        rows = [[text_cell(r[i], table.columns[i]) for i in shown] for r in table.rows]
         if table.totals:
-            rows.append(
-                [text_cell(c, col) for c, col in zip(table.totals, table.columns, strict=True)]
-            )
-        align = ["right" if c.kind is not Kind.TEXT else "left" for c in table.columns]
+            rows.append([text_cell(table.totals[i], table.columns[i]) for i in shown])
+        align = ["right" if c.kind is not Kind.TEXT else "left" for c in columns]
         body = tabulate(
             rows,
-            headers=[c.title for c in table.columns],
+            headers=[c.title for c in columns],
             tablefmt=TABULATE_FORMATS[fmt],
             colalign=align,
             disable_numparse=True,

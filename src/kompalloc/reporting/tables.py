@@ -9,6 +9,7 @@ from enum import StrEnum
 from kompalloc.allocation import Allocation, Status
 from kompalloc.collation import norwegian_key
 from kompalloc.model import Bundle
+from kompalloc.money import format_kr
 from kompalloc.pooltree import PoolTree, build
 
 
@@ -34,6 +35,8 @@ class Column:
     kind: Kind = Kind.TEXT
     wrap: bool = False
     """Whether people's tables may wrap this column (long free text); others keep their width."""
+    people: bool = True
+    """Whether tables for people show it; machine formats (CSV, JSON) always do."""
 
 
 Cell = str | int | tuple[int, int] | None
@@ -162,6 +165,9 @@ def applications_table(bundle: Bundle, allocation: Allocation) -> Table:
         Column("granted", "Granted", Kind.MONEY),
         Column("status", "Status"),
         Column("reason", "Reason", wrap=True),
+        Column("limit", "Limit", people=False),
+        Column("position", "Position", Kind.NUMBER, people=False),
+        Column("detail", "Detail", people=False),
     )
     rows: list[tuple[Cell, ...]] = []
     for grant in allocation.grants:
@@ -174,18 +180,21 @@ def applications_table(bundle: Bundle, allocation: Allocation) -> Table:
             (
                 app.id,
                 root.name if root and root.name else round_name,
-                institution.name if institution else app.institution,
+                institution.label if institution else app.institution,
                 cluster.name if cluster else (app.cluster or ""),
                 app.rank,
                 grant.requested,
                 grant.granted,
                 grant.status.value,
                 grant.reason,
+                grant.limit,
+                grant.position,
+                grant.detail,
             )
         )
     asked = sum(g.requested for g in allocation.grants)
     given = sum(g.granted for g in allocation.grants)
-    totals: tuple[Cell, ...] = ("Total", "", "", "", None, asked, given, "", "")
+    totals: tuple[Cell, ...] = ("Total", "", "", "", None, asked, given, "", "", "", None, "")
     return Table("applications", "Applications", columns, tuple(rows), totals, group="round")
 
 
@@ -201,17 +210,20 @@ def report_tables(
 
 
 def rounds_table(bundle: Bundle, allocation: Allocation) -> Table:
-    """Per root pool (a scheme's year): counts by status, money, and the funding line."""
+    """Per root pool (a scheme's year): method, counts by status, money, and the funding line."""
     tree = build(bundle)
     columns = (
         Column("round", "Round", wrap=True),
+        Column("method", "Method"),
         Column("funded", "Funded", Kind.COUNT),
         Column("partial", "Partial", Kind.COUNT),
         Column("not_funded", "Not funded", Kind.COUNT),
         Column("rejected", "Rejected", Kind.COUNT),
         Column("granted", "Granted", Kind.MONEY),
         Column("remaining", "Remaining", Kind.MONEY),
-        Column("funding_line", "Funding line"),
+        Column("funding_line", "Funding line", people=False),
+        Column("funding_gap", "Funding gap", Kind.MONEY, people=False),
+        Column("seed", "Seed", Kind.NUMBER, people=False),
     )
     rows: list[tuple[Cell, ...]] = []
     roots = sorted(
@@ -223,22 +235,62 @@ def rounds_table(bundle: Bundle, allocation: Allocation) -> Table:
         if not grants:
             continue
         count = {s: sum(g.status is s for g in grants) for s in Status}
-        line = next(
-            (g.application for g in grants if g.status in (Status.PARTIAL, Status.NOT_FUNDED)), ""
-        )
         r = allocation.pools[root.id]
+        info = allocation.rounds.get(root.id)
         rows.append(
             (
-                root.name or f"{_scheme_name(bundle, root.scheme)} {root.year}",
+                round_label(bundle, root.id),
+                (info.method if info else "priority").replace("_", "-"),
                 count[Status.FUNDED],
                 count[Status.PARTIAL],
                 count[Status.NOT_FUNDED],
                 count[Status.REJECTED],
                 r.granted,
                 r.remaining,
-                line,
+                info.funding_line if info else None,
+                info.funding_gap if info else None,
+                info.seed if info else None,
             )
         )
-    sums: list[Cell] = [sum(v for r in rows if isinstance(v := r[i], int)) for i in range(1, 7)]
-    totals: tuple[Cell, ...] = ("Total", *sums, "")
+    sums: list[Cell] = [sum(v for r in rows if isinstance(v := r[i], int)) for i in range(2, 8)]
+    totals: tuple[Cell, ...] = ("Total", "", *sums, None, None, None)
     return Table("rounds", "Rounds", columns, tuple(rows), totals)
+
+
+def round_label(bundle: Bundle, root_id: str) -> str:
+    """A root pool's name, or its scheme's name and year."""
+    root = bundle.pools[root_id]
+    return root.name or f"{_scheme_name(bundle, root.scheme)} {root.year}"
+
+
+def group_name(bundle: Bundle, group: str) -> str:
+    """A cluster's or institution's name for a group id (institution types stay as they are)."""
+    if group in bundle.clusters:
+        return bundle.clusters[group].name
+    if group in bundle.institutions:
+        return bundle.institutions[group].label
+    return group
+
+
+def funding_notes(bundle: Bundle, allocation: Allocation) -> list[str]:
+    """Sentences about each round: where the money ran out and what would help, lottery seeds,
+    apportioned shares."""
+    notes = []
+    for root_id in sorted(allocation.rounds, key=lambda r: norwegian_key(round_label(bundle, r))):
+        info = allocation.rounds[root_id]
+        if info.funding_line:
+            notes.append(
+                f"{round_label(bundle, root_id)}: funding line at {info.funding_line}; {info.funding_note}."
+            )
+        if info.seed is not None:
+            notes.append(
+                f"{round_label(bundle, root_id)}: ties drawn by lot with seed {info.seed}."
+            )
+        if info.shares:
+            named = {group_name(bundle, g): n for g, n in info.shares.items()}
+            parts = ", ".join(
+                f"{name} {format_kr(n)}"
+                for name, n in sorted(named.items(), key=lambda kv: norwegian_key(kv[0]))
+            )
+            notes.append(f"{round_label(bundle, root_id)}: apportioned shares: {parts}.")
+    return notes

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from kompalloc.diagnostics import Code, Diagnostic, did_you_mean, error, warning
 from kompalloc.eligibility import breaches, rate_cap
-from kompalloc.model import Application, Bundle, Entry, Pool, Section
+from kompalloc.model import INSTITUTION_TYPES, Application, Bundle, Entry, Pool, Section
 from kompalloc.money import format_kr
 from kompalloc.pooltree import PoolTree
 
@@ -275,5 +275,143 @@ def _request_limits(
         )
 
 
-ALL: tuple[Rule, ...] = (duplicate_ids, references, pool_tree, pool_money, applications)
+ROOT_ONLY = (
+    "method",
+    "shortfall",
+    "order",
+    "min_score",
+    "ties",
+    "seed",
+    "unit",
+    "apportion",
+    "earmarks",
+)
+
+
+def allocation_settings(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
+    """Methods, ties, apportionments, earmarks, units and limits make sense together."""
+    from kompalloc.allocation.engine import fixed_grant_overdrafts
+    from kompalloc.allocation.ordering import order
+
+    by_root: dict[str, list[Application]] = {}
+    for app in bundle.applications.values():
+        root = tree.roots.get((app.scheme, app.year))
+        if root is not None:
+            by_root.setdefault(root.id, []).append(app)
+    for pool in sorted(bundle.pools.values(), key=lambda p: p.id):
+        where = f"pools.{pool.id}"
+        if pool.parent is not None:
+            for key in ROOT_ONLY:
+                if getattr(pool, key) is not None:
+                    yield error(
+                        Code.ROOT_ONLY_KEY,
+                        f"only a root pool can set '{key}'; '{pool.id}' is a sub-pool",
+                        pool.at(key),
+                        f"{where}.{key}",
+                        hint=f"set it on the root pool '{tree.root_of.get(pool.id, pool.parent)}'",
+                    )
+            continue
+        if pool.unit == 0:
+            yield error(Code.ZERO_UNIT, "the rounding unit is 0", pool.at("unit"), f"{where}.unit")
+        if pool.ties == "refuse":
+            for tied in order(by_root.get(pool.id, []), pool).ties:
+                yield error(
+                    Code.TIED_APPLICATIONS,
+                    f"pool '{pool.id}' refuses ties, and {', '.join(tied)} are tied",
+                    pool.at("ties"),
+                    f"{where}.ties",
+                    hint="give them different ranks or a tie_break, or choose another tie policy",
+                )
+        method = pool.method or "priority"
+        yield from _apportionment(bundle, pool, method, where)
+        inner = pool.apportion.then if method == "apportion" and pool.apportion else method
+        if pool.earmarks and inner != "priority":
+            yield error(
+                Code.EARMARK_NEEDS_PRIORITY,
+                f"earmarks work with the priority method, and '{pool.id}' uses {inner}",
+                pool.at("earmarks"),
+                f"{where}.earmarks",
+            )
+    for app in bundle.applications.values():
+        if app.fixed_grant is not None and app.fixed_grant > app.requested:
+            yield error(
+                Code.FIXED_GRANT_OVER_REQUEST,
+                f"the fixed grant {format_kr(app.fixed_grant)} is more than the request "
+                f"{format_kr(app.requested)}",
+                app.at("fixed_grant"),
+                f"applications.{app.id}.fixed_grant",
+            )
+    for cap, ids in fixed_grant_overdrafts(bundle):
+        first = bundle.applications[ids[0]]
+        yield error(
+            Code.FIXED_GRANTS_OVER_CAP,
+            f"the fixed grants of {', '.join(ids)} overdraw {cap.label} by {format_kr(-cap.room)}",
+            first.at("fixed_grant"),
+            f"applications.{first.id}.fixed_grant",
+        )
+    for limit in bundle.limits.values():
+        for key, target in (
+            ("schemes", Section.SCHEMES),
+            ("pools", Section.POOLS),
+            ("clusters", Section.CLUSTERS),
+            ("institutions", Section.INSTITUTIONS),
+        ):
+            for i, value in enumerate(getattr(limit, key) or ()):
+                yield from _reference(bundle, limit, Section.LIMITS, key, target, value, i)
+
+
+def _apportionment(bundle: Bundle, pool: Pool, method: str, where: str) -> Iterator[Diagnostic]:
+    spec = pool.apportion
+    if method == "apportion" and spec is None:
+        yield error(
+            Code.BAD_APPORTIONMENT,
+            f"pool '{pool.id}' has method apportion but no 'apportion:' settings",
+            pool.at("method"),
+            f"{where}.method",
+            hint="add apportion: {by: cluster, weights: {...}}",
+        )
+        return
+    if spec is None:
+        return
+    if method != "apportion":
+        yield warning(
+            Code.BAD_APPORTIONMENT,
+            f"'apportion:' has no effect: pool '{pool.id}' uses method {method}",
+            pool.at("apportion"),
+            f"{where}.apportion",
+            hint="add 'method: apportion', or remove the apportion settings",
+        )
+    known: Iterable[str] = {
+        "cluster": bundle.clusters,
+        "institution": bundle.institutions,
+        "institution_type": INSTITUTION_TYPES,
+    }[spec.by]
+    for group in spec.weights:
+        if group not in known:
+            yield error(
+                Code.BAD_APPORTIONMENT,
+                f"weight for unknown {spec.by.replace('_', ' ')} '{group}'",
+                pool.at("apportion"),
+                f"{where}.apportion.weights.{group}",
+                hint=did_you_mean(group, known),
+            )
+    for key in ("floors", "caps"):
+        for group in getattr(spec, key):
+            if group not in spec.weights:
+                yield error(
+                    Code.BAD_APPORTIONMENT,
+                    f"{key[:-1]} for '{group}', which has no weight",
+                    pool.at("apportion"),
+                    f"{where}.apportion.{key}.{group}",
+                )
+
+
+ALL: tuple[Rule, ...] = (
+    duplicate_ids,
+    references,
+    pool_tree,
+    pool_money,
+    applications,
+    allocation_settings,
+)
 """Every rule, in the order they run."""

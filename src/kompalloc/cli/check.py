@@ -1,0 +1,99 @@
+"""``kompalloc check``: does a saved decisions file still match what the files allocate now?"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from kompalloc.cli.common import Paths
+from kompalloc.cli.output import MethodOption
+
+
+def command(
+    decisions: Annotated[
+        Path,
+        typer.Argument(
+            help="A decisions file: the JSON of 'kompalloc allocate --format json'.",
+            show_default=False,
+        ),
+    ],
+    paths: Paths,
+    method: MethodOption = None,
+) -> None:
+    """Re-run the allocation and compare it with a saved decisions file.
+
+    Exit 0 when every grant is the same, 1 when any differs (each difference is listed),
+    2 when the decisions file cannot be read. Use it in CI so that a pull request that
+    changes a scheme file shows what it does to the money.
+
+    Example: kompalloc check decisions.json schemes examples/national-2021
+    """
+    import json
+
+    from kompalloc.allocation import allocate
+    from kompalloc.cli.common import (
+        EXIT_INVALID,
+        EXIT_USAGE,
+        console,
+        fail,
+        inputs_digest,
+        load_checked,
+        refuse_if_invalid,
+    )
+    from kompalloc.cli.output import parse_methods
+    from kompalloc.money import format_kr
+
+    try:
+        saved: Any = json.loads(decisions.read_text(encoding="utf-8"))
+        rows = saved["tables"]["applications"]["rows"]
+        before = {r["application"]: (int(r["granted_ore"]), str(r["status"])) for r in rows}
+    except OSError as exc:
+        fail(f"cannot read {decisions}: {exc.strerror}", EXIT_USAGE)
+        return
+    except (ValueError, KeyError, TypeError):
+        fail(
+            f"{decisions} is not a decisions file from 'kompalloc allocate --format json'",
+            EXIT_USAGE,
+        )
+        return
+    bundle, diagnostics = load_checked(paths)
+    refuse_if_invalid(bundle, diagnostics)
+    allocation = allocate(bundle, parse_methods(method, bundle))
+    after = {g.application: (g.granted, g.status.value) for g in allocation.grants}
+    lines = []
+    for app_id in sorted(before.keys() | after.keys()):
+        old, new = before.get(app_id), after.get(app_id)
+        if old == new:
+            continue
+        if old is None:
+            lines.append(f"+ {app_id}: new, {new[1]} {format_kr(new[0])}")  # type: ignore[index]
+        elif new is None:
+            lines.append(f"- {app_id}: gone (was {old[1]} {format_kr(old[0])})")
+        else:
+            change = new[0] - old[0]
+            sign = "+" if change >= 0 else "-"
+            lines.append(
+                f"~ {app_id}: {old[1]} {format_kr(old[0])} -> {new[1]} {format_kr(new[0])} "
+                f"({sign}{format_kr(abs(change))})"
+            )
+    out = console()
+    digest = inputs_digest(bundle.files)
+    same_inputs = saved.get("inputs_sha256") == digest
+    if not lines:
+        note = "" if same_inputs else " (the input files changed, the grants did not)"
+        out.print(
+            f"kompalloc check: all {len(after)} grants match {decisions}{note}",
+            markup=False,
+            soft_wrap=True,
+        )
+        return
+    out.print("\n".join(lines), markup=False, soft_wrap=True)
+    out.print(
+        f"kompalloc check: {len(lines)} of {len(before.keys() | after.keys())} applications differ "
+        f"from {decisions}",
+        markup=False,
+        soft_wrap=True,
+    )
+    raise typer.Exit(EXIT_INVALID)

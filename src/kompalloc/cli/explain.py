@@ -1,0 +1,80 @@
+"""``kompalloc explain``: the whole story of one application's grant."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kompalloc.cli.common import Paths
+from kompalloc.cli.output import MethodOption
+
+
+def command(
+    application: Annotated[
+        str, typer.Argument(help="The application's id, e.g. KUI-03.", show_default=False)
+    ],
+    paths: Paths,
+    method: MethodOption = None,
+    json_output: Annotated[bool, typer.Option("--json", help="The decision as JSON.")] = False,
+) -> None:
+    """Tell the whole story of one application: its round, its place in the order, every cap
+    it met, what bound it, and why it got what it got.
+
+    Example: kompalloc explain KUI-03 schemes examples/national-2021
+    """
+    from kompalloc.allocation import allocate
+    from kompalloc.cli.common import EXIT_USAGE, console, fail, load_checked, refuse_if_invalid
+    from kompalloc.cli.output import parse_methods
+    from kompalloc.diagnostics import did_you_mean
+    from kompalloc.money import format_kr
+    from kompalloc.reporting.render import json_text
+    from kompalloc.reporting.tables import round_label
+
+    bundle, diagnostics = load_checked(paths)
+    refuse_if_invalid(bundle, diagnostics)
+    if application not in bundle.applications:
+        hint = (
+            did_you_mean(application, bundle.applications) or "see 'kompalloc allocate' for the ids"
+        )
+        fail(f"no application {application!r}: {hint}", EXIT_USAGE)
+    allocation = allocate(bundle, parse_methods(method, bundle))
+    grant = allocation.by_application[application]
+    app = bundle.applications[application]
+    out = console()
+    if json_output:
+        document = {
+            "application": grant.application,
+            "pools": list(grant.pools),
+            "requested_ore": grant.requested,
+            "granted_ore": grant.granted,
+            "status": grant.status.value,
+            "reason": grant.reason,
+            "detail": grant.detail,
+            "limit": grant.limit,
+            "position": grant.position,
+            "story": list(grant.story),
+        }
+        out.file.write(json_text(document))
+        return
+    institution = bundle.institutions[app.institution]
+    cluster = bundle.clusters.get(app.cluster) if app.cluster else None
+    lines = [
+        f"{app.id}: {app.title}",
+        f"  {institution.name} ({institution.type})"
+        + (f", cluster {cluster.name}" if cluster else ", no cluster"),
+        f"  asks {format_kr(app.requested)}"
+        + (", accepts a partial grant" if app.partial else ", does not accept a partial grant")
+        + (f" of at least {format_kr(app.min_grant)}" if app.partial and app.min_grant else ""),
+        "",
+        f"Decision: {grant.status.value}, {format_kr(grant.granted)} ({grant.reason})",
+        "",
+    ]
+    lines += [f"{n}. {step}" for n, step in enumerate(grant.story, start=1)]
+    info = allocation.rounds.get(grant.pools[0]) if grant.pools else None
+    if info is not None and info.funding_line:
+        lines += [
+            "",
+            f"Funding line of {round_label(bundle, info.pool)}: {info.funding_line}; {info.funding_note}.",
+        ]
+    out.print("\n".join(lines), soft_wrap=True, markup=False, highlight=False)
