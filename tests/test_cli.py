@@ -310,3 +310,20 @@ def test_bad_method_overrides_are_usage_errors(runner: CliRunner, args: list[str
     result = invoke(runner, "allocate", *NATIONAL, *args)
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+def test_as_of_leaves_out_later_applications_and_says_so(runner: CliRunner) -> None:
+    result = invoke(runner, "allocate", *NATIONAL, "--as-of", "2021-09-10", "-f", "json")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["as_of"] == "2021-09-10"
+    left_out = doc["left_out_as_of"]
+    assert "KUI-01" in left_out and "KUI-10" in left_out
+    ids = {r["application"] for r in doc["tables"]["applications"]["rows"]}
+    assert not ids & set(left_out)
+    assert len(ids) + len(left_out) == 36
+    text = invoke(runner, "report", *NATIONAL, "--as-of", "2021-09-10").stdout
+    assert text.rstrip().endswith(f"as of 2021-09-10 ({len(left_out)} submitted later left out)")
+    bad = invoke(runner, "report", *NATIONAL, "--as-of", "15.09.2021")
+    assert bad.exit_code == 2
+    assert "--as-of: '15.09.2021' is not a date" in bad.stderr

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kompalloc.cli.common import Paths
-from kompalloc.cli.output import FormatOption, MethodOption, OutputOption
+from kompalloc.cli.output import AsOfOption, FormatOption, MethodOption, OutputOption
 from kompalloc.reporting.formats import Format
 
 
@@ -12,6 +12,7 @@ def command(
     format: FormatOption = Format.TABLE,
     output: OutputOption = None,
     method: MethodOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Allocate every round by its pool's method and print the decisions and the rounds.
 
@@ -24,12 +25,13 @@ def command(
     """
     from kompalloc.allocation import allocate
     from kompalloc.cli.common import check_output_path, load_checked, refuse_if_invalid
-    from kompalloc.cli.output import emit, parse_methods
+    from kompalloc.cli.output import emit, parse_as_of, parse_methods
     from kompalloc.cli.stamp import stamp, stamp_line
     from kompalloc.reporting.tables import applications_table, funding_notes, rounds_table
 
     bundle, diagnostics = load_checked(paths)
     refuse_if_invalid(bundle, diagnostics)
+    bundle, day, left_out = parse_as_of(as_of, bundle)
     check_output_path(output, bundle)
     allocation = allocate(bundle, parse_methods(method, bundle))
     tables = [applications_table(bundle, allocation), rounds_table(bundle, allocation)]
@@ -37,7 +39,7 @@ def command(
         tables,
         format,
         output,
-        document=stamp(bundle),
+        document=stamp(bundle, day, left_out),
         notes=funding_notes(bundle, allocation),
-        footer=stamp_line(bundle),
+        footer=stamp_line(bundle, day, left_out),
     )

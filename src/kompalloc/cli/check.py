@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from kompalloc.cli.common import Paths
-from kompalloc.cli.output import MethodOption
+from kompalloc.cli.output import AsOfOption, MethodOption
 
 
 def command(
@@ -21,6 +21,7 @@ def command(
     ],
     paths: Paths,
     method: MethodOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Re-run the allocation and compare it with a saved decisions file.
 
@@ -42,7 +43,7 @@ def command(
         load_checked,
         refuse_if_invalid,
     )
-    from kompalloc.cli.output import parse_methods
+    from kompalloc.cli.output import parse_as_of, parse_methods
     from kompalloc.money import format_kr
 
     try:
@@ -60,6 +61,7 @@ def command(
         return
     bundle, diagnostics = load_checked(paths)
     refuse_if_invalid(bundle, diagnostics)
+    bundle, _, _ = parse_as_of(as_of, bundle)
     allocation = allocate(bundle, parse_methods(method, bundle))
     after = {g.application: (g.granted, g.status.value) for g in allocation.grants}
     lines = []

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from kompalloc.cli.common import Paths
-from kompalloc.cli.output import MethodOption
+from kompalloc.cli.output import AsOfOption, MethodOption
 
 
 def command(
@@ -16,6 +16,7 @@ def command(
     ],
     paths: Paths,
     method: MethodOption = None,
+    as_of: AsOfOption = None,
     json_output: Annotated[bool, typer.Option("--json", help="The decision as JSON.")] = False,
 ) -> None:
     """Tell the whole story of one application: its round, its place in the order, every cap
@@ -25,7 +26,7 @@ def command(
     """
     from kompalloc.allocation import allocate
     from kompalloc.cli.common import EXIT_USAGE, console, fail, load_checked, refuse_if_invalid
-    from kompalloc.cli.output import parse_methods
+    from kompalloc.cli.output import parse_as_of, parse_methods
     from kompalloc.diagnostics import did_you_mean
     from kompalloc.money import format_kr
     from kompalloc.reporting.render import json_text
@@ -38,9 +39,15 @@ def command(
             did_you_mean(application, bundle.applications) or "see 'kompalloc allocate' for the ids"
         )
         fail(f"no application {application!r}: {hint}", EXIT_USAGE)
+    app = bundle.applications[application]
+    bundle, day, _ = parse_as_of(as_of, bundle)
+    if day is not None and application not in bundle.applications:
+        fail(
+            f"{application} was submitted {app.submitted.isoformat()}, after --as-of {day}",
+            EXIT_USAGE,
+        )
     allocation = allocate(bundle, parse_methods(method, bundle))
     grant = allocation.by_application[application]
-    app = bundle.applications[application]
     out = console()
     if json_output:
         document = {

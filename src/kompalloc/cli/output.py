@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -43,6 +44,32 @@ MethodOption = Annotated[
         "for every root pool, or for one with POOL=METHOD (repeatable).",
     ),
 ]
+
+
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="Allocate the applications submitted on or before this date only (recorded in the stamp).",
+    ),
+]
+
+
+def parse_as_of(value: str | None, bundle: Bundle) -> tuple[Bundle, date | None, list[str]]:
+    """The bundle as of a date given on the command line, the date, and the applications left out."""
+    from kompalloc.asof import received_by
+    from kompalloc.cli.common import EXIT_USAGE, fail
+
+    if value is None:
+        return bundle, None, []
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        fail(f"--as-of: {value!r} is not a date like 2021-09-15", EXIT_USAGE)
+        raise  # unreachable: fail exits
+    kept, left_out = received_by(bundle, day)
+    return kept, day, left_out
 
 
 def parse_methods(values: list[str] | None, bundle: Bundle) -> dict[str, str]:

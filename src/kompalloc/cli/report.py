@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from kompalloc.cli.common import Paths
-from kompalloc.cli.output import FormatOption, MethodOption, OutputOption
+from kompalloc.cli.output import AsOfOption, FormatOption, MethodOption, OutputOption
 from kompalloc.reporting.formats import Format
 
 
@@ -16,6 +16,7 @@ def command(
     format: FormatOption = Format.TABLE,
     output: OutputOption = None,
     method: MethodOption = None,
+    as_of: AsOfOption = None,
     all_pools: Annotated[
         bool,
         typer.Option("--all-pools", help="Also show pools that no loaded application draws on."),
@@ -29,12 +30,13 @@ def command(
     """
     from kompalloc.allocation import allocate
     from kompalloc.cli.common import check_output_path, load_checked, refuse_if_invalid
-    from kompalloc.cli.output import emit, parse_methods
+    from kompalloc.cli.output import emit, parse_as_of, parse_methods
     from kompalloc.cli.stamp import stamp, stamp_line
     from kompalloc.reporting.tables import funding_notes, report_tables, rounds_table
 
     bundle, diagnostics = load_checked(paths)
     refuse_if_invalid(bundle, diagnostics)
+    bundle, day, left_out = parse_as_of(as_of, bundle)
     check_output_path(output, bundle)
     allocation = allocate(bundle, parse_methods(method, bundle))
     tables = [
@@ -45,7 +47,7 @@ def command(
         tables,
         format,
         output,
-        document=stamp(bundle),
+        document=stamp(bundle, day, left_out),
         notes=funding_notes(bundle, allocation),
-        footer=stamp_line(bundle),
+        footer=stamp_line(bundle, day, left_out),
     )
