@@ -126,7 +126,7 @@ def emit(
             for note in notes:
                 out.print(note, soft_wrap=True, markup=False)
             if footer:
-                out.print(footer, style="dim")
+                out.print(footer, style="dim", soft_wrap=True)
             return
         import io
 
@@ -143,7 +143,7 @@ def emit(
         for note in notes:
             file_console.print(note, soft_wrap=True, markup=False)
         if footer:
-            file_console.print(footer)
+            file_console.print(footer, soft_wrap=True)
         text = buffer.getvalue()
     else:
         text = render.tabulate_text(tables, fmt)
