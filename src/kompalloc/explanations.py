@@ -214,7 +214,7 @@ EXPLANATIONS: dict[Code, tuple[str, str]] = {
         "add the missing quantity",
     ),
     Code.TEXT_LOOKS_BOOLEAN: (
-        'warning: unquoted text such as `NO`, `yes`, `on` or `off`; kompalloc reads it as text, but YAML 1.1 tools (PyYAML\'s `safe_load`, many linters) read it as a boolean (the "Norway problem")',
+        'warning: unquoted text such as `NO`, `yes`, `on`, `off` or `2021-09-15`; kompalloc reads it as text, but YAML 1.1 tools (PyYAML\'s `safe_load`, many linters) read it as a boolean (the "Norway problem") or a date',
         'quote it: `"NO"`',
     ),
     Code.MISSING_SCORE: (

@@ -37,6 +37,8 @@ _YAML11_BOOL_WORDS = {
     for spelling in (word, word.title(), word.upper())
 }
 """The plain scalars YAML 1.1 (PyYAML's safe_load) turns into booleans: the 'Norway problem'."""
+_YAML11_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ]|$)")
+"""Plain scalars YAML 1.1 turns into dates (or times)."""
 
 
 class Reader:
@@ -68,8 +70,12 @@ class Reader:
             return s
         if s.plain and s.value in ("", "~", "null", "Null", "NULL"):
             return self.fail(Code.WRONG_TYPE, "expected text, found an empty value", node, where)
+        meaning = None
         if s.plain and s.value in _YAML11_BOOL_WORDS:
             meaning = "true" if s.value.lower() in ("yes", "on", "true") else "false"
+        elif s.plain and _YAML11_TIMESTAMP.match(s.value):
+            meaning = "a date"
+        if meaning is not None:
             self.out.append(
                 warning(
                     Code.TEXT_LOOKS_BOOLEAN,
