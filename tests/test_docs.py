@@ -48,6 +48,8 @@ def test_every_command_in_readme_runs(
     assert len(commands) > 15
     for line in commands:
         args = [written.get(arg, arg) for arg in line.split()[1:]]
+        if args[0] == "init":  # make the folder in the temporary folder, not in the checkout
+            args[1] = str(tmp_path / args[1])
         for flag in ("--output", "-o"):
             if flag in args:  # write into a temporary folder, not into the checkout
                 i = args.index(flag) + 1

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from kompalloc.cli.common import Paths
-from kompalloc.cli.output import AsOfOption, FormatOption, MethodOption, OutputOption
-from kompalloc.reporting.formats import Format
+from kompalloc.cli.output import AsOfOption, FormatOption, MethodOption, MoneyOption, OutputOption
 
 
 def command(
-    paths: Paths,
-    format: FormatOption = Format.TABLE,
+    paths: Paths = None,
+    format: FormatOption = None,
     output: OutputOption = None,
     method: MethodOption = None,
     as_of: AsOfOption = None,
+    money: MoneyOption = None,
 ) -> None:
     """Allocate every round by its pool's method and print the decisions and the rounds.
 
@@ -42,4 +42,5 @@ def command(
         document=stamp(bundle, day, left_out),
         notes=funding_notes(bundle, allocation),
         footer=stamp_line(bundle, day, left_out),
+        money=money,
     )

@@ -9,7 +9,18 @@ from typing import Annotated
 import typer
 
 from kompalloc import __version__
-from kompalloc.cli import allocate, check, explain, explain_code, report, schema, validate
+from kompalloc.cli import (
+    allocate,
+    check,
+    explain,
+    explain_code,
+    import_,
+    init,
+    list_,
+    report,
+    schema,
+    validate,
+)
 
 app = typer.Typer(
     name="kompalloc",
@@ -46,6 +57,9 @@ app.command("explain")(explain.command)
 app.command("check")(check.command)
 app.command("explain-code")(explain_code.command)
 app.command("schema")(schema.command)
+app.command("list")(list_.command)
+app.command("init")(init.command)
+app.command("import")(import_.command)
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ def command(
             show_default=False,
         ),
     ],
-    paths: Paths,
+    paths: Paths = None,
     method: MethodOption = None,
     as_of: AsOfOption = None,
 ) -> None:

@@ -13,6 +13,7 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from kompalloc.cli.project import Project
     from kompalloc.diagnostics import Diagnostic
     from kompalloc.model import Bundle
     from kompalloc.policy import Policy
@@ -29,12 +30,37 @@ EXIT_OUTPUT = 3
 """The output file could not be written."""
 
 Paths = Annotated[
-    list[Path],
+    list[Path] | None,
     typer.Argument(
-        help="YAML files and folders (searched recursively for *.yaml and *.yml).",
+        help="YAML files and folders (searched recursively for *.yaml and *.yml); "
+        "default: the 'paths' of the project file (kompalloc.toml).",
         show_default=False,
     ),
 ]
+
+
+def project() -> Project:
+    """The project file's settings; a broken project file stops the run with exit 2."""
+    from kompalloc.cli.project import current
+
+    settings = current()
+    if settings.problems:
+        fail("; ".join(settings.problems), EXIT_USAGE)
+    return settings
+
+
+def resolve_paths(paths: list[Path] | None) -> list[Path]:
+    """The paths given, else the project file's, else a usage error."""
+    if paths:
+        return paths
+    settings = project()
+    if settings.paths:
+        return list(settings.paths)
+    fail(
+        "no paths given, and no kompalloc.toml with 'paths' here or above (see 'kompalloc init')",
+        EXIT_USAGE,
+    )
+    return []
 
 
 def console(stderr: bool = False) -> Console:
@@ -49,18 +75,25 @@ def console(stderr: bool = False) -> Console:
 
 
 def load_checked(
-    paths: list[Path], policy: Policy | None = None
+    paths: list[Path] | None, policy: Policy | None = None
 ) -> tuple[Bundle, list[Diagnostic]]:
-    """Load and validate, then apply the run's and each file's severity policy.
+    """Load and validate, then apply the run's, the project's and each file's severity policy.
 
-    The bundle is safe to allocate only when no diagnostic left is an error.
+    Without paths, the project file's are used. The bundle is safe to allocate only when no
+    diagnostic left is an error.
     """
     from kompalloc.loading import load
     from kompalloc.loading.loader import read_text
-    from kompalloc.policy import Policy, apply, file_policy
+    from kompalloc.policy import Policy, apply, file_policy, parse_codes
     from kompalloc.validation import validate
 
-    bundle, diagnostics = load([str(p) for p in paths])
+    settings = project()
+    ignored, unknown = parse_codes(settings.ignore)
+    promoted, unknown_too = parse_codes(settings.error)
+    if unknown or unknown_too:
+        fail(f"{settings.file}: unknown code {', '.join(unknown + unknown_too)}", EXIT_USAGE)
+    policy = Policy(ignored, promoted, settings.strict).merged(policy or Policy())
+    bundle, diagnostics = load([str(p) for p in resolve_paths(paths)])
     diagnostics.extend(validate(bundle))
     cache: dict[str, Policy] = {}
 
@@ -70,7 +103,7 @@ def load_checked(
             cache[path] = file_policy(text) if text else Policy()
         return cache[path]
 
-    return bundle, apply(diagnostics, policy or Policy(), own)
+    return bundle, apply(diagnostics, policy, own)
 
 
 def exit_code(diagnostics: list[Diagnostic]) -> int:
@@ -131,6 +164,26 @@ def write_output(text: str, output: Path) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
+        Path(tmp).replace(output)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        fail(f"cannot write {output}: {exc.strerror}", EXIT_OUTPUT)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_bytes_output(data: bytes, output: Path) -> None:
+    """Write a whole binary file atomically, as write_output does for text."""
+    folder = output.parent if str(output.parent) else Path()
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror}", EXIT_OUTPUT)
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         Path(tmp).replace(output)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -14,7 +14,7 @@ def command(
     application: Annotated[
         str, typer.Argument(help="The application's id, e.g. KUI-03.", show_default=False)
     ],
-    paths: Paths,
+    paths: Paths = None,
     method: MethodOption = None,
     as_of: AsOfOption = None,
     json_output: Annotated[bool, typer.Option("--json", help="The decision as JSON.")] = False,

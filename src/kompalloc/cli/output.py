@@ -18,12 +18,21 @@ if TYPE_CHECKING:
     from kompalloc.reporting.tables import Table
 
 FormatOption = Annotated[
-    Format,
+    Format | None,
     typer.Option(
         "--format",
         "-f",
         help="table (Rich), a tabulate format (plain, simple, github, markdown, grid, html, "
-        "latex), csv or json. Machine formats give amounts in øre.",
+        "latex), csv, json, or xlsx (needs --output). Machine formats give amounts in øre.",
+    ),
+]
+MoneyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--money",
+        metavar="kr|mnok",
+        help="Show amounts in kroner (20 000 000) or in MNOK with one decimal (20,0) in tables "
+        "for people; machine formats always give øre. Default: the project file's, else kr.",
     ),
 ]
 OutputOption = Annotated[
@@ -95,20 +104,49 @@ def parse_methods(values: list[str] | None, bundle: Bundle) -> dict[str, str]:
     return out
 
 
+def resolve_display(fmt: Format | None, money: str | None) -> tuple[Format, str]:
+    """The output format and money display: command line, else project file, else the defaults."""
+    from kompalloc.cli.common import EXIT_USAGE, fail, project
+
+    settings = project()
+    if fmt is None:
+        try:
+            fmt = Format(settings.format or "table")
+        except ValueError:
+            fail(f"{settings.file}: unknown format {settings.format!r}", EXIT_USAGE)
+            raise
+    money = money or settings.money or "kr"
+    if money not in ("kr", "mnok"):
+        fail(f"--money: {money!r} is neither kr nor mnok", EXIT_USAGE)
+    return fmt, money
+
+
 def emit(
     tables: Sequence[Table],
-    fmt: Format,
+    fmt: Format | None,
     output: Path | None,
     *,
     document: dict[str, Any],
     extra: Sequence[RenderableType] = (),
     notes: Sequence[str] = (),
     footer: str = "",
+    money: str | None = None,
 ) -> None:
     """Render the tables in the chosen format and send them to stdout or the output file."""
     from kompalloc.cli.common import console, write_output
     from kompalloc.reporting import render
 
+    fmt, money = resolve_display(fmt, money)
+
+    if fmt is Format.XLSX:  # binary: only to a file
+        from kompalloc.cli.common import EXIT_USAGE, fail, write_bytes_output
+        from kompalloc.reporting.xlsx import xlsx_bytes
+
+        if output is None:
+            fail("--format xlsx needs --output FILE.xlsx (a workbook is binary)", EXIT_USAGE)
+            return
+        write_bytes_output(xlsx_bytes(tables, document, notes=notes), output)
+        return
     if fmt is Format.JSON:
         document = {**document, "tables": {t.key: render.table_json(t) for t in tables}}
         text = render.json_text(document)
@@ -118,7 +156,7 @@ def emit(
         if output is None:
             out = console()
             for table in tables:
-                for item in render.rich_tables(table):
+                for item in render.rich_tables(table, money):
                     out.print(item)
                     out.print()
             for item in extra:
@@ -135,7 +173,7 @@ def emit(
         buffer = io.StringIO()
         file_console = Console(file=buffer, width=120, color_system=None, highlight=False)
         for table in tables:
-            for item in render.rich_tables(table):
+            for item in render.rich_tables(table, money):
                 file_console.print(item)
                 file_console.print()
         for item in extra:
@@ -146,7 +184,7 @@ def emit(
             file_console.print(footer, soft_wrap=True)
         text = buffer.getvalue()
     else:
-        text = render.tabulate_text(tables, fmt)
+        text = render.tabulate_text(tables, fmt, money)
         text += "".join(f"\n{note}\n" for note in notes)
         if footer:
             text += f"\n{footer}\n"

@@ -7,16 +7,16 @@ from typing import Annotated
 import typer
 
 from kompalloc.cli.common import Paths
-from kompalloc.cli.output import AsOfOption, FormatOption, MethodOption, OutputOption
-from kompalloc.reporting.formats import Format
+from kompalloc.cli.output import AsOfOption, FormatOption, MethodOption, MoneyOption, OutputOption
 
 
 def command(
-    paths: Paths,
-    format: FormatOption = Format.TABLE,
+    paths: Paths = None,
+    format: FormatOption = None,
     output: OutputOption = None,
     method: MethodOption = None,
     as_of: AsOfOption = None,
+    money: MoneyOption = None,
     all_pools: Annotated[
         bool,
         typer.Option("--all-pools", help="Also show pools that no loaded application draws on."),
@@ -39,8 +39,9 @@ def command(
     bundle, day, left_out = parse_as_of(as_of, bundle)
     check_output_path(output, bundle)
     allocation = allocate(bundle, parse_methods(method, bundle))
+    nothing = not bundle.applications
     tables = [
-        *report_tables(bundle, allocation, all_pools=all_pools),
+        *report_tables(bundle, allocation, all_pools=all_pools or nothing),
         rounds_table(bundle, allocation),
     ]
     emit(
@@ -48,6 +49,8 @@ def command(
         format,
         output,
         document=stamp(bundle, day, left_out),
-        notes=funding_notes(bundle, allocation),
+        notes=(["No applications are loaded: every pool is shown as it stands."] if nothing else [])
+        + funding_notes(bundle, allocation),
         footer=stamp_line(bundle, day, left_out),
+        money=money,
     )

@@ -20,7 +20,7 @@ class ValidateFormat(StrEnum):
 
 
 def command(
-    paths: Paths,
+    paths: Paths = None,
     format: Annotated[
         ValidateFormat,
         typer.Option(

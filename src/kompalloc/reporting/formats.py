@@ -19,6 +19,8 @@ class Format(StrEnum):
     LATEX = "latex"
     CSV = "csv"
     JSON = "json"
+    XLSX = "xlsx"
+    """An Excel workbook; binary, so only with --output."""
 
 
 TABULATE_FORMATS = {

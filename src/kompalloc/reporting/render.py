@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from kompalloc.money import format_kr
+from kompalloc.money import format_kr, format_mnok
 from kompalloc.reporting.formats import TABULATE_FORMATS, Format
 from kompalloc.reporting.tables import Cell, Column, Kind, Table
 
@@ -25,11 +25,14 @@ def _share(cell: tuple[int, int]) -> str:
     return f"{tenths // 10},{tenths % 10} %"
 
 
-def text_cell(cell: Cell, column: Column, *, unit: bool = True) -> str:
-    """A cell as people read it: amounts in kroner with Norwegian separators."""
+def text_cell(cell: Cell, column: Column, *, unit: bool = True, money: str = "kr") -> str:
+    """A cell as people read it: amounts in kroner (or MNOK) with Norwegian separators."""
     if cell is None:
         return ""
     if column.kind is Kind.MONEY and isinstance(cell, int):
+        if money == "mnok":
+            text = format_mnok(cell)
+            return text if unit else text.removesuffix(" MNOK")
         text = format_kr(cell)
         return text if unit else text.removesuffix("\u00a0kr")
     if column.kind is Kind.SHARE and isinstance(cell, tuple):
@@ -69,7 +72,7 @@ def section_totals(table: Table, rows: Sequence[tuple[Cell, ...]]) -> tuple[Cell
 _MIN_WIDTHS = {"reason": 20, "cluster": 8, "region": 8}
 
 
-def rich_tables(table: Table) -> list[RenderableType]:
+def rich_tables(table: Table, money: str = "kr") -> list[RenderableType]:
     """Rich tables, one per section: amounts in kroner right-aligned, totals in the footer."""
     from rich import box
     from rich.table import Table as RichTable
@@ -85,7 +88,7 @@ def rich_tables(table: Table) -> list[RenderableType]:
             show_footer=totals is not None,
             title_justify="left",
             title_style="bold",
-            caption="Amounts in kroner."
+            caption=("Amounts in MNOK." if money == "mnok" else "Amounts in kroner.")
             if any(c.kind is Kind.MONEY for c in table.columns)
             else None,
             caption_justify="left",
@@ -100,19 +103,19 @@ def rich_tables(table: Table) -> list[RenderableType]:
             numeric = column.kind is not Kind.TEXT
             t.add_column(
                 column.title,
-                footer=text_cell(totals[i], column, unit=False) if totals else "",
+                footer=text_cell(totals[i], column, unit=False, money=money) if totals else "",
                 justify="right" if numeric else "left",
                 no_wrap=not column.wrap,
                 overflow="fold",
                 min_width=None,
             )
         for row in rows:
-            t.add_row(*(text_cell(row[i], table.columns[i], unit=False) for i in keep))
+            t.add_row(*(text_cell(row[i], table.columns[i], unit=False, money=money) for i in keep))
         out.append(t)
     return out
 
 
-def tabulate_text(tables: Sequence[Table], fmt: Format) -> str:
+def tabulate_text(tables: Sequence[Table], fmt: Format, money: str = "kr") -> str:
     """Tables as text in one of tabulate's formats, each under its title."""
     from tabulate import tabulate
 
@@ -120,9 +123,9 @@ def tabulate_text(tables: Sequence[Table], fmt: Format) -> str:
     for table in tables:
         shown = [i for i, c in enumerate(table.columns) if c.people]
         columns = [table.columns[i] for i in shown]
-        rows = [[text_cell(r[i], table.columns[i]) for i in shown] for r in table.rows]
+        rows = [[text_cell(r[i], table.columns[i], money=money) for i in shown] for r in table.rows]
         if table.totals:
-            rows.append([text_cell(table.totals[i], table.columns[i]) for i in shown])
+            rows.append([text_cell(table.totals[i], table.columns[i], money=money) for i in shown])
         align = ["right" if c.kind is not Kind.TEXT else "left" for c in columns]
         body = tabulate(
             rows,

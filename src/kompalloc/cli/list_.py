@@ -1,0 +1,44 @@
+"""``kompalloc list``: browse what is loaded, one kind of entry at a time."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from kompalloc.cli.common import Paths
+from kompalloc.cli.output import FormatOption, MoneyOption, OutputOption
+
+
+class Kind(StrEnum):
+    """What to list."""
+
+    SCHEMES = "schemes"
+    POOLS = "pools"
+    CLUSTERS = "clusters"
+    INSTITUTIONS = "institutions"
+    APPLICATIONS = "applications"
+    LIMITS = "limits"
+
+
+def command(
+    kind: Annotated[Kind, typer.Argument(help="What to list.", show_default=False)],
+    paths: Paths = None,
+    format: FormatOption = None,
+    output: OutputOption = None,
+    money: MoneyOption = None,
+) -> None:
+    """List the schemes, pools, clusters, institutions, applications or limits the files define.
+
+    Example: kompalloc list pools schemes examples/national-2021
+    """
+    from kompalloc.cli.common import check_output_path, load_checked, refuse_if_invalid
+    from kompalloc.cli.output import emit
+    from kompalloc.cli.stamp import stamp
+    from kompalloc.reporting.listing import listing_table
+
+    bundle, diagnostics = load_checked(paths)
+    refuse_if_invalid(bundle, diagnostics)
+    check_output_path(output, bundle)
+    emit([listing_table(bundle, kind.value)], format, output, document=stamp(bundle), money=money)
