@@ -327,3 +327,16 @@ def test_as_of_leaves_out_later_applications_and_says_so(runner: CliRunner) -> N
     bad = invoke(runner, "report", *NATIONAL, "--as-of", "15.09.2021")
     assert bad.exit_code == 2
     assert "--as-of: '15.09.2021' is not a date" in bad.stderr
+
+
+def test_output_files_get_ordinary_permissions(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "report.csv"
+    old = os.umask(0o022)
+    try:
+        assert invoke(runner, "report", *KONGSBERG, "-f", "csv", "-o", str(target)).exit_code == 0
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o644
+    target.chmod(0o600)  # an existing file keeps its own permissions
+    assert invoke(runner, "report", *KONGSBERG, "-f", "csv", "-o", str(target)).exit_code == 0
+    assert target.stat().st_mode & 0o777 == 0o600

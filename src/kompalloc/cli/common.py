@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -154,28 +155,23 @@ def fail(message: str, code: int) -> None:
 
 
 def write_output(text: str, output: Path) -> None:
-    """Write a whole file atomically: a temporary file beside it, then a rename."""
-    folder = output.parent if str(output.parent) else Path()
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror}", EXIT_OUTPUT)
-        return
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        Path(tmp).replace(output)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        fail(f"cannot write {output}: {exc.strerror}", EXIT_OUTPUT)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write a whole text file atomically (UTF-8): see write_bytes_output."""
+    write_bytes_output(text.encode("utf-8"), output)
 
 
 def write_bytes_output(data: bytes, output: Path) -> None:
-    """Write a whole binary file atomically, as write_output does for text."""
+    """Write a whole file atomically: a temporary file beside it, then a rename.
+
+    A reader never sees half a file, and a failed write leaves the old file as it was. The
+    new file gets the old file's permissions, or the umask's for a new one (not mkstemp's 0600).
+    """
     folder = output.parent if str(output.parent) else Path()
+    try:
+        mode = stat.S_IMODE(output.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
@@ -184,6 +180,7 @@ def write_bytes_output(data: bytes, output: Path) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        Path(tmp).chmod(mode)
         Path(tmp).replace(output)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
