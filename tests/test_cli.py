@@ -172,6 +172,35 @@ def test_golden_reports(runner: CliRunner, name: str, args: list[str]) -> None:
     check_golden(name, result.stdout)
 
 
+@pytest.mark.parametrize("width", [80, 120])
+def test_golden_report_fits_other_widths(width: int) -> None:
+    runner = CliRunner(env={"COLUMNS": str(width), "NO_COLOR": "1", "TERM": "dumb"})
+    result = invoke(runner, "report", *NATIONAL)
+    assert result.exit_code == 0
+    check_golden(f"report-national-{width}.txt", result.stdout)
+    tables = result.stdout.split("\n\nkompalloc 0.1.0")[0].split("Amounts in kroner.")[0]
+    assert max(len(line) for line in tables.splitlines()) <= width
+
+
+def colour_codes(text: str) -> list[str]:
+    """SGR sequences that set a colour (30-37, 38;..., 90-97, and backgrounds)."""
+    return re.findall(r"\x1b\[(?:[0-9;]*;)?(?:3[0-8]|4[0-8]|9[0-7]|10[0-7])[0-9;]*m", text)
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color() -> None:
+    command = [sys.executable, "-m", "kompalloc", "validate", "schemes", "examples"]
+    base = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "TERM")}
+    piped = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=base, check=False)
+    assert "\x1b[" not in piped.stdout  # not a terminal: no escape codes at all
+    forced = {**base, "FORCE_COLOR": "1", "TERM": "xterm-256color"}
+    coloured = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=forced, check=False)
+    assert colour_codes(coloured.stdout)  # the check can fail: a terminal does get colour
+    plain = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, env={**forced, "NO_COLOR": "1"}, check=False
+    )
+    assert colour_codes(plain.stdout) == []
+
+
 def _report_json(runner: CliRunner, args: list[str]) -> dict:  # type: ignore[type-arg]
     result = invoke(runner, "report", *args, "--format", "json")
     assert result.exit_code == 0

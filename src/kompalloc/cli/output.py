@@ -156,7 +156,7 @@ def emit(
         if output is None:
             out = console()
             for table in tables:
-                for item in render.rich_tables(table, money):
+                for item in render.rich_tables(table, money, out.width):
                     out.print(item)
                     out.print()
             for item in extra:

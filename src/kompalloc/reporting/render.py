@@ -72,8 +72,38 @@ def section_totals(table: Table, rows: Sequence[tuple[Cell, ...]]) -> tuple[Cell
 _MIN_WIDTHS = {"reason": 20, "cluster": 8, "region": 8}
 
 
-def rich_tables(table: Table, money: str = "kr") -> list[RenderableType]:
-    """Rich tables, one per section: amounts in kroner right-aligned, totals in the footer."""
+WRAPPED_WIDTH = 22
+"""How wide a wrapping column is counted when deciding what fits (it can wrap to fewer)."""
+
+
+def fitting_columns(table: Table, width: int | None, money: str = "kr") -> list[int]:
+    """The columns people see: without the table's group column and machine-only columns, and
+    on a narrow terminal without the optional ones (highest ``drop`` first) until the rest fit."""
+    keep = [i for i, c in enumerate(table.columns) if c.key != table.group and c.people]
+    if width is None:
+        return keep
+
+    def natural(i: int) -> int:
+        column = table.columns[i]
+        cells = [text_cell(r[i], column, unit=False, money=money) for r in table.rows]
+        if table.totals:
+            cells.append(text_cell(table.totals[i], column, unit=False, money=money))
+        longest = max([len(column.title), *(len(c) for c in cells)])
+        return min(longest, WRAPPED_WIDTH) if column.wrap else longest
+
+    widths = {i: natural(i) for i in keep}
+    droppable = sorted(
+        (i for i in keep if table.columns[i].drop), key=lambda i: -table.columns[i].drop
+    )
+    while sum(widths[i] + 1 for i in keep) > width and droppable:
+        keep.remove(droppable.pop(0))
+    return keep
+
+
+def rich_tables(table: Table, money: str = "kr", width: int | None = None) -> list[RenderableType]:
+    """Rich tables, one per section: amounts in kroner right-aligned, totals in the footer.
+
+    With ``width`` (the terminal's), optional columns are left out until the table fits."""
     from rich import box
     from rich.table import Table as RichTable
 
@@ -97,7 +127,7 @@ def rich_tables(table: Table, money: str = "kr") -> list[RenderableType]:
             show_edge=False,
             padding=(0, 1, 0, 0),
         )
-        keep = [i for i, c in enumerate(table.columns) if c.key != table.group and c.people]
+        keep = fitting_columns(table, width, money)
         for i in keep:
             column = table.columns[i]
             numeric = column.kind is not Kind.TEXT

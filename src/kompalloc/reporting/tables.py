@@ -37,6 +37,8 @@ class Column:
     """Whether people's tables may wrap this column (long free text); others keep their width."""
     people: bool = True
     """Whether tables for people show it; machine formats (CSV, JSON) always do."""
+    drop: int = 0
+    """Above 0: a narrow terminal may leave it out; the highest goes first."""
 
 
 Cell = str | int | tuple[int, int] | None
@@ -64,8 +66,8 @@ def pools_table(bundle: Bundle, allocation: Allocation, *, all_pools: bool = Fal
     columns = (
         Column("pool", "Pool", wrap=True),
         Column("cap", "Cap", Kind.MONEY),
-        Column("committed", "Committed", Kind.MONEY),
-        Column("available", "Available", Kind.MONEY),
+        Column("committed", "Committed", Kind.MONEY, drop=1),
+        Column("available", "Available", Kind.MONEY, drop=2),
         Column("granted", "Granted", Kind.MONEY),
         Column("remaining", "Remaining", Kind.MONEY),
         Column("used", "Used", Kind.SHARE),
@@ -120,7 +122,7 @@ def clusters_table(bundle: Bundle, allocation: Allocation) -> Table:
     """Per cluster: applications, funded, asked, granted, share of the asked money granted."""
     columns = (
         Column("cluster", "Cluster", wrap=True),
-        Column("region", "Region", wrap=True),
+        Column("region", "Region", wrap=True, drop=2),
         Column("applications", "Apps", Kind.COUNT),
         Column("funded", "Funded", Kind.COUNT),
         Column("requested", "Asked", Kind.MONEY),
@@ -159,7 +161,7 @@ def applications_table(bundle: Bundle, allocation: Allocation) -> Table:
         Column("application", "ID"),
         Column("round", "Round"),
         Column("institution", "Institution", wrap=True),
-        Column("cluster", "Cluster", wrap=True),
+        Column("cluster", "Cluster", wrap=True, drop=2),
         Column("rank", "Rank", Kind.NUMBER),
         Column("requested", "Asked", Kind.MONEY),
         Column("granted", "Granted", Kind.MONEY),
@@ -214,11 +216,11 @@ def rounds_table(bundle: Bundle, allocation: Allocation) -> Table:
     tree = build(bundle)
     columns = (
         Column("round", "Round", wrap=True),
-        Column("method", "Method"),
+        Column("method", "Method", drop=2),
         Column("funded", "Funded", Kind.COUNT),
         Column("partial", "Partial", Kind.COUNT),
         Column("not_funded", "Not funded", Kind.COUNT),
-        Column("rejected", "Rejected", Kind.COUNT),
+        Column("rejected", "Rejected", Kind.COUNT, drop=1),
         Column("granted", "Granted", Kind.MONEY),
         Column("remaining", "Remaining", Kind.MONEY),
         Column("funding_line", "Funding line", people=False),
