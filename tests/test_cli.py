@@ -369,3 +369,25 @@ def test_output_files_get_ordinary_permissions(runner: CliRunner, tmp_path: Path
     target.chmod(0o600)  # an existing file keeps its own permissions
     assert invoke(runner, "report", *KONGSBERG, "-f", "csv", "-o", str(target)).exit_code == 0
     assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_quiet_and_verbose(runner: CliRunner) -> None:
+    quiet = invoke(runner, "--quiet", "allocate", *NATIONAL)
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    verbose = invoke(runner, "--verbose", "allocate", *NATIONAL)
+    assert "warning KA501 application 'BPIB-08' will be rejected" in verbose.stderr
+    assert verbose.stderr.endswith("0 errors, 6 warnings in 13 files\n")
+    assert quiet.stdout == verbose.stdout
+    bad = invoke(runner, "-q", "allocate", "no/such/path")
+    assert bad.exit_code == 2 and "KA001" in bad.stderr  # errors are never silenced
+
+
+def test_load_reports_progress_per_file(tmp_path: Path) -> None:
+    from kompalloc.loading import load
+
+    for n in range(3):
+        (tmp_path / f"f{n}.yaml").write_text(f"clusters:\n  c{n}: {{name: C}}\n", encoding="utf-8")
+    calls: list[tuple[int, int]] = []
+    bundle, _ = load([str(tmp_path)], lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 3), (2, 3), (3, 3)]
+    assert len(bundle.clusters) == 3

@@ -46,8 +46,21 @@ def _main(
             "--version", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="Say nothing on stderr but errors: no warnings, no progress."
+        ),
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Print every warning in full, not just their count."),
+    ] = False,
 ) -> None:
     """Allocate Norwegian competence-funding money from YAML files."""
+    from kompalloc.cli import common
+
+    common.VERBOSITY = -1 if quiet else 1 if verbose else 0
 
 
 app.command("validate")(validate.command)

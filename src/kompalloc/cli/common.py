@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from kompalloc.model import Bundle
     from kompalloc.policy import Policy
 
+VERBOSITY = 0
+"""-1 with --quiet, 1 with --verbose, else 0 (set by the app's callback for the whole run)."""
+PROGRESS_FROM = 20
+"""Show a progress bar when loading at least this many files (on a terminal, not with --quiet)."""
+
 PIPE_WIDTH = 120
 """Table width when output goes to a pipe or file and COLUMNS is not set."""
 
@@ -83,7 +88,6 @@ def load_checked(
     Without paths, the project file's are used. The bundle is safe to allocate only when no
     diagnostic left is an error.
     """
-    from kompalloc.loading import load
     from kompalloc.loading.loader import read_text
     from kompalloc.policy import Policy, apply, file_policy, parse_codes
     from kompalloc.validation import validate
@@ -94,7 +98,7 @@ def load_checked(
     if unknown or unknown_too:
         fail(f"{settings.file}: unknown code {', '.join(unknown + unknown_too)}", EXIT_USAGE)
     policy = Policy(ignored, promoted, settings.strict).merged(policy or Policy())
-    bundle, diagnostics = load([str(p) for p in resolve_paths(paths)])
+    bundle, diagnostics = _load_with_progress([str(p) for p in resolve_paths(paths)])
     diagnostics.extend(validate(bundle))
     cache: dict[str, Policy] = {}
 
@@ -105,6 +109,25 @@ def load_checked(
         return cache[path]
 
     return bundle, apply(diagnostics, policy, own)
+
+
+def _load_with_progress(paths: list[str]) -> tuple[Bundle, list[Diagnostic]]:
+    """Load, with a progress bar on stderr when there are many files and stderr is a terminal."""
+    from kompalloc.loading import load
+
+    err = console(stderr=True)
+    if VERBOSITY < 0 or not err.is_terminal:
+        return load(paths)
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("Loading", total=None, visible=False)
+
+        def step(done: int, total: int) -> None:
+            if total >= PROGRESS_FROM:
+                progress.update(task, completed=done, total=total, visible=True)
+
+        return load(paths, step)
 
 
 def exit_code(diagnostics: list[Diagnostic]) -> int:
@@ -126,6 +149,11 @@ def refuse_if_invalid(bundle: Bundle, diagnostics: list[Diagnostic]) -> None:
     err = console(stderr=True)
     code = exit_code(diagnostics)
     if code == EXIT_OK:
+        if VERBOSITY < 0:
+            return
+        if VERBOSITY > 0:
+            err.print(as_text(diagnostics, len(bundle.files)), end="", soft_wrap=True)
+            return
         n = len(diagnostics)
         err.print(
             f"kompalloc: {n} warning{'s' * (n != 1)}; 'kompalloc validate' with the same paths "

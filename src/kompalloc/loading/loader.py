@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from kompalloc import model
@@ -247,12 +247,19 @@ def read_file(name: str, collector: _Collector, out: list[Diagnostic]) -> None:
                 collector.partial.append((section, entry))
 
 
-def load(paths: Sequence[str]) -> tuple[model.Bundle, list[Diagnostic]]:
-    """Load every YAML file the paths name into one Bundle, with every problem found on the way."""
+def load(
+    paths: Sequence[str], on_file: Callable[[int, int], None] | None = None
+) -> tuple[model.Bundle, list[Diagnostic]]:
+    """Load every YAML file the paths name into one Bundle, with every problem found on the way.
+
+    ``on_file(done, total)`` is called after each file, e.g. to move a progress bar.
+    """
     files, out = find_files(paths)
     collector = _Collector()
-    for name in files:
+    for done, name in enumerate(files, start=1):
         read_file(name, collector, out)
+        if on_file is not None:
+            on_file(done, len(files))
     e = collector.entries
     bundle = model.Bundle(
         schemes=e[model.Section.SCHEMES],  # type: ignore[arg-type]
