@@ -1,0 +1,82 @@
+"""In-memory rounds of any size for benchmarking the engine (no YAML involved)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kompalloc.model import Application, Bundle, Cluster, Institution, Pool, Scheme
+from kompalloc.source import Span
+
+SPAN = Span("synthetic", 1, 1, 1, 2)
+MNOK = 100_000_000
+CLUSTERS = ("kongsberg", "raufoss", "sunnmore", "sunnhordland", "agder", "grenland")
+SCHEMES = ("ifs", "kui", "bpib", "bpmar")
+
+
+def bundle_of(n: int) -> Bundle:
+    """n applications over 4 schemes x (n // 2 500) years, each root pool with 6 cluster sub-pools
+    and an institution cap: three levels of caps (root, sub-pool, institution) plus max grants."""
+    years = list(range(2000, 2000 + max(1, n // 2_500)))
+    types = ("universitet", "fagskole_offentlig", "hogskole_statlig")
+    schemes = {
+        s: Scheme(
+            id=s, span=SPAN, spans={}, name=s, administrator="HK-dir", institution_types=types
+        )
+        for s in SCHEMES
+    }
+    clusters = {c: Cluster(id=c, span=SPAN, spans={}, name=c) for c in CLUSTERS}
+    institutions = {
+        f"i{k:03d}": Institution(
+            id=f"i{k:03d}", span=SPAN, spans={}, name=f"I{k}", type=types[k % 3]
+        )
+        for k in range(60)
+    }
+    pools: dict[str, Pool] = {}
+    for s in SCHEMES:
+        for y in years:
+            root = f"{s}-{y}"
+            pools[root] = Pool(
+                id=root,
+                span=SPAN,
+                spans={},
+                scheme=s,
+                year=y,
+                cap=400 * MNOK,
+                committed=10 * MNOK,
+                institution_cap=12 * MNOK,
+            )
+            for c in CLUSTERS:
+                pools[f"{root}-{c}"] = Pool(
+                    id=f"{root}-{c}",
+                    span=SPAN,
+                    spans={},
+                    parent=root,
+                    cap=70 * MNOK,
+                    clusters=(c,),
+                    max_grant=3 * MNOK,
+                )
+    apps = {}
+    for k in range(n):
+        app_id = f"A{k:07d}"
+        apps[app_id] = Application(
+            id=app_id,
+            span=SPAN,
+            spans={},
+            scheme=SCHEMES[k % 4],
+            year=years[(k // 4) % len(years)],
+            institution=f"i{k % 60:03d}",
+            cluster=CLUSTERS[k % 6],
+            title="Kurs",
+            requested=(10 + k % 37) * MNOK // 10,
+            participants=10 + k % 50,
+            submitted=date(2021, 9, 1 + k % 14),
+            rank=1 + k // 24 % 500,
+            partial=bool(k % 3),
+        )
+    return Bundle(
+        schemes=schemes,
+        pools=pools,
+        clusters=clusters,
+        institutions=institutions,
+        applications=apps,
+    )
