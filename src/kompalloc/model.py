@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from fractions import Fraction
 
+from kompalloc.sections import Section as Section  # re-exported: the model speaks of sections
 from kompalloc.source import Span
 
 INSTITUTION_TYPES: tuple[str, ...] = (
@@ -52,17 +52,6 @@ APPORTION_RULES: tuple[str, ...] = ("hamilton", "sainte_lague", "modified_sainte
 """Largest remainder, and the divisor methods (the modified one starts at 1.4, as in Norway)."""
 GROUPINGS: tuple[str, ...] = ("cluster", "institution", "institution_type")
 """What a share or a limit can be taken per."""
-
-
-class Section(StrEnum):
-    """The sections of a kompalloc file, in the order they are reported."""
-
-    SCHEMES = "schemes"
-    POOLS = "pools"
-    CLUSTERS = "clusters"
-    INSTITUTIONS = "institutions"
-    APPLICATIONS = "applications"
-    LIMITS = "limits"
 
 
 @dataclass(frozen=True, slots=True)

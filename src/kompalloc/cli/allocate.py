@@ -23,24 +23,19 @@ def command(
 
     Example: kompalloc allocate schemes examples/kongsberg-2021
     """
-    from kompalloc.allocation import allocate
-    from kompalloc.cli.common import check_output_path, load_checked, refuse_if_invalid
-    from kompalloc.cli.output import emit, parse_as_of, parse_methods
-    from kompalloc.cli.stamp import stamp, stamp_line
+    from kompalloc.cli.output import emit
+    from kompalloc.cli.pipeline import allocated
     from kompalloc.reporting.tables import applications_table, funding_notes, rounds_table
 
-    bundle, diagnostics = load_checked(paths)
-    refuse_if_invalid(bundle, diagnostics)
-    bundle, day, left_out = parse_as_of(as_of, bundle)
-    check_output_path(output, bundle)
-    allocation = allocate(bundle, parse_methods(method, bundle))
+    run = allocated(paths, methods=method, as_of=as_of, output=output)
+    bundle, allocation = run.bundle, run.allocation
     tables = [applications_table(bundle, allocation), rounds_table(bundle, allocation)]
     emit(
         tables,
         format,
         output,
-        document=stamp(bundle, day, left_out),
+        document=run.stamp(),
         notes=funding_notes(bundle, allocation),
-        footer=stamp_line(bundle, day, left_out),
+        footer=run.stamp_line(),
         money=money,
     )

@@ -33,17 +33,8 @@ def command(
     """
     import json
 
-    from kompalloc.allocation import allocate
-    from kompalloc.cli.common import (
-        EXIT_INVALID,
-        EXIT_USAGE,
-        console,
-        fail,
-        inputs_digest,
-        load_checked,
-        refuse_if_invalid,
-    )
-    from kompalloc.cli.output import parse_as_of, parse_methods
+    from kompalloc.cli.common import EXIT_INVALID, EXIT_USAGE, console, fail, inputs_digest
+    from kompalloc.cli.pipeline import allocated
     from kompalloc.money import format_kr
 
     try:
@@ -59,10 +50,8 @@ def command(
             EXIT_USAGE,
         )
         return
-    bundle, diagnostics = load_checked(paths)
-    refuse_if_invalid(bundle, diagnostics)
-    bundle, _, _ = parse_as_of(as_of, bundle)
-    allocation = allocate(bundle, parse_methods(method, bundle))
+    run = allocated(paths, methods=method, as_of=as_of)
+    bundle, allocation = run.bundle, run.allocation
     after = {g.application: (g.granted, g.status.value) for g in allocation.grants}
     lines = []
     for app_id in sorted(before.keys() | after.keys()):

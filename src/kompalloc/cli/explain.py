@@ -24,30 +24,16 @@ def command(
 
     Example: kompalloc explain KUI-03 schemes examples/national-2021
     """
-    from kompalloc.allocation import allocate
-    from kompalloc.cli.common import EXIT_USAGE, console, fail, load_checked, refuse_if_invalid
-    from kompalloc.cli.output import parse_as_of, parse_methods
-    from kompalloc.diagnostics import did_you_mean
+    from kompalloc.cli.common import console
+    from kompalloc.cli.pipeline import allocated
     from kompalloc.money import format_kr
     from kompalloc.reporting.render import json_text
     from kompalloc.reporting.tables import round_label
 
-    bundle, diagnostics = load_checked(paths)
-    refuse_if_invalid(bundle, diagnostics)
-    if application not in bundle.applications:
-        hint = (
-            did_you_mean(application, bundle.applications) or "see 'kompalloc allocate' for the ids"
-        )
-        fail(f"no application {application!r}: {hint}", EXIT_USAGE)
-    app = bundle.applications[application]
-    bundle, day, _ = parse_as_of(as_of, bundle)
-    if day is not None and application not in bundle.applications:
-        fail(
-            f"{application} was submitted {app.submitted.isoformat()}, after --as-of {day}",
-            EXIT_USAGE,
-        )
-    allocation = allocate(bundle, parse_methods(method, bundle))
+    run = allocated(paths, methods=method, as_of=as_of, application=application)
+    bundle, allocation = run.bundle, run.allocation
     grant = allocation.by_application[application]
+    app = bundle.applications[application]
     out = console()
     if json_output:
         document = {

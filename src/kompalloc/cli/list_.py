@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from kompalloc.cli.common import Paths
 from kompalloc.cli.output import FormatOption, MoneyOption, OutputOption
-
-
-class Kind(StrEnum):
-    """What to list."""
-
-    SCHEMES = "schemes"
-    POOLS = "pools"
-    CLUSTERS = "clusters"
-    INSTITUTIONS = "institutions"
-    APPLICATIONS = "applications"
-    LIMITS = "limits"
+from kompalloc.sections import Section
 
 
 def command(
-    kind: Annotated[Kind, typer.Argument(help="What to list.", show_default=False)],
+    kind: Annotated[Section, typer.Argument(help="What to list.", show_default=False)],
     paths: Paths = None,
     format: FormatOption = None,
     output: OutputOption = None,

@@ -12,7 +12,7 @@ import typer
 from kompalloc.reporting.formats import Format
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console, RenderableType
 
     from kompalloc.model import Bundle
     from kompalloc.reporting.tables import Table
@@ -121,6 +121,30 @@ def resolve_display(fmt: Format | None, money: str | None) -> tuple[Format, str]
     return fmt, money
 
 
+def _print_tables(
+    out: Console,
+    tables: Sequence[Table],
+    money: str,
+    width: int | None,
+    extra: Sequence[RenderableType],
+    notes: Sequence[str],
+    footer: str,
+) -> None:
+    """Print Rich tables, then any extra renderables, the notes and the stamp."""
+    from kompalloc.reporting import render
+
+    for table in tables:
+        for item in render.rich_tables(table, money, width):
+            out.print(item)
+            out.print()
+    for item in extra:
+        out.print(item)
+    for note in notes:
+        out.print(note, soft_wrap=True, markup=False)
+    if footer:
+        out.print(footer, style="dim", soft_wrap=True)
+
+
 def emit(
     tables: Sequence[Table],
     fmt: Format | None,
@@ -133,7 +157,7 @@ def emit(
     money: str | None = None,
 ) -> None:
     """Render the tables in the chosen format and send them to stdout or the output file."""
-    from kompalloc.cli.common import console, write_output
+    from kompalloc.cli.common import PIPE_WIDTH, console, write_output
     from kompalloc.reporting import render
 
     fmt, money = resolve_display(fmt, money)
@@ -155,33 +179,15 @@ def emit(
     elif fmt is Format.TABLE:
         if output is None:
             out = console()
-            for table in tables:
-                for item in render.rich_tables(table, money, out.width):
-                    out.print(item)
-                    out.print()
-            for item in extra:
-                out.print(item)
-            for note in notes:
-                out.print(note, soft_wrap=True, markup=False)
-            if footer:
-                out.print(footer, style="dim", soft_wrap=True)
+            _print_tables(out, tables, money, out.width, extra, notes, footer)
             return
         import io
 
         from rich.console import Console
 
         buffer = io.StringIO()
-        file_console = Console(file=buffer, width=120, color_system=None, highlight=False)
-        for table in tables:
-            for item in render.rich_tables(table, money):
-                file_console.print(item)
-                file_console.print()
-        for item in extra:
-            file_console.print(item)
-        for note in notes:
-            file_console.print(note, soft_wrap=True, markup=False)
-        if footer:
-            file_console.print(footer, soft_wrap=True)
+        to_file = Console(file=buffer, width=PIPE_WIDTH, color_system=None, highlight=False)
+        _print_tables(to_file, tables, money, None, extra, notes, footer)
         text = buffer.getvalue()
     else:
         text = render.tabulate_text(tables, fmt, money)

@@ -28,17 +28,12 @@ def command(
 
     Example: kompalloc report schemes examples/national-2021
     """
-    from kompalloc.allocation import allocate
-    from kompalloc.cli.common import check_output_path, load_checked, refuse_if_invalid
-    from kompalloc.cli.output import emit, parse_as_of, parse_methods
-    from kompalloc.cli.stamp import stamp, stamp_line
+    from kompalloc.cli.output import emit
+    from kompalloc.cli.pipeline import allocated
     from kompalloc.reporting.tables import funding_notes, report_tables, rounds_table
 
-    bundle, diagnostics = load_checked(paths)
-    refuse_if_invalid(bundle, diagnostics)
-    bundle, day, left_out = parse_as_of(as_of, bundle)
-    check_output_path(output, bundle)
-    allocation = allocate(bundle, parse_methods(method, bundle))
+    run = allocated(paths, methods=method, as_of=as_of, output=output)
+    bundle, allocation = run.bundle, run.allocation
     nothing = not bundle.applications
     tables = [
         *report_tables(bundle, allocation, all_pools=all_pools or nothing),
@@ -48,9 +43,9 @@ def command(
         tables,
         format,
         output,
-        document=stamp(bundle, day, left_out),
+        document=run.stamp(),
         notes=(["No applications are loaded: every pool is shown as it stands."] if nothing else [])
         + funding_notes(bundle, allocation),
-        footer=stamp_line(bundle, day, left_out),
+        footer=run.stamp_line(),
         money=money,
     )

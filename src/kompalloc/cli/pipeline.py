@@ -1,0 +1,73 @@
+"""The pipeline the allocating commands share: load and validate, refuse errors, apply the
+as-of date, allocate with any method overrides, and stamp the result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kompalloc.allocation import Allocation
+    from kompalloc.model import Bundle
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """An allocation run: the data as allocated, the result, and what the stamp must say."""
+
+    bundle: Bundle
+    allocation: Allocation
+    as_of: date | None
+    left_out: list[str]
+
+    def stamp(self) -> dict[str, Any]:
+        """The reproducibility stamp as data."""
+        from kompalloc.cli.stamp import stamp
+
+        return stamp(self.bundle, self.as_of, self.left_out)
+
+    def stamp_line(self) -> str:
+        """The reproducibility stamp as one line."""
+        from kompalloc.cli.stamp import stamp_line
+
+        return stamp_line(self.bundle, self.as_of, self.left_out)
+
+
+def allocated(
+    paths: list[Path] | None,
+    *,
+    methods: list[str] | None = None,
+    as_of: str | None = None,
+    output: Path | None = None,
+    application: str | None = None,
+) -> Run:
+    """Run the pipeline; every failure along the way is a clear message and an exit code.
+
+    ``application``: an id the run must contain (for explain), with a hint when it does not.
+    """
+    from kompalloc.allocation import allocate
+    from kompalloc.cli.common import (
+        EXIT_USAGE,
+        check_output_path,
+        fail,
+        load_checked,
+        refuse_if_invalid,
+    )
+    from kompalloc.cli.output import parse_as_of, parse_methods
+    from kompalloc.diagnostics import did_you_mean
+
+    bundle, diagnostics = load_checked(paths)
+    refuse_if_invalid(bundle, diagnostics)
+    if application is not None and application not in bundle.applications:
+        hint = (
+            did_you_mean(application, bundle.applications) or "see 'kompalloc allocate' for the ids"
+        )
+        fail(f"no application {application!r}: {hint}", EXIT_USAGE)
+    submitted = bundle.applications[application].submitted if application else None
+    bundle, day, left_out = parse_as_of(as_of, bundle)
+    if application is not None and application not in bundle.applications:
+        fail(f"{application} was submitted {submitted}, after --as-of {day}", EXIT_USAGE)
+    check_output_path(output, bundle)
+    return Run(bundle, allocate(bundle, parse_methods(methods, bundle)), day, left_out)

@@ -1,0 +1,16 @@
+"""The sections of a kompalloc file (kept apart so the CLI can name them without the model)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Section(StrEnum):
+    """The sections of a kompalloc file, in the order they are reported."""
+
+    SCHEMES = "schemes"
+    POOLS = "pools"
+    CLUSTERS = "clusters"
+    INSTITUTIONS = "institutions"
+    APPLICATIONS = "applications"
+    LIMITS = "limits"
