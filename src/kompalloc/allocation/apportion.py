@@ -41,13 +41,17 @@ def apportion(
         if not low and not high:
             shares.update(trial)
             break
-        # Fix the groups that break their bounds, then share what is left among the others.
-        for g in low:
-            shares[g] = floors[g]
-        for g in high - low:
-            shares[g] = caps[g]
+        # Fix the groups of one side only, then share what is left among the others: if the
+        # floors need more than the caps give back, the others get less and the low groups
+        # stay low; otherwise they get more and the high groups stay high (variable fixing).
+        # Fixing both at once could hold a group at a cap it no longer reaches.
+        deficit = sum(floors[g] - trial[g] for g in low)
+        excess = sum(trial[g] - caps[g] for g in high)
+        fixing = low if deficit >= excess else high
+        for g in fixing:
+            shares[g] = floors[g] if fixing is low else caps[g]
         left = total - sum(shares.values())
-        for g in low | high:
+        for g in fixing:
             free.pop(g)
     return shares
 
@@ -110,11 +114,16 @@ def _divisor(
         _, g = heapq.heappop(heap_add)
         shares[g] += 1
         heapq.heappush(heap_add, (-(weights[g] / divisor(shares[g])), g))
-    heap_drop = [(weights[g] / divisor(shares[g] - 1), g) for g in weights if shares[g] > 0]
+    # Drop the weakest last units; among equal quotients the larger id loses (ties favour the
+    # smaller id, as when adding).
+    after = {g: -i for i, g in enumerate(sorted(weights))}
+    heap_drop = [
+        (weights[g] / divisor(shares[g] - 1), after[g], g) for g in weights if shares[g] > 0
+    ]
     heapq.heapify(heap_drop)
     while sum(shares.values()) > total:
-        _, g = heapq.heappop(heap_drop)
+        _, _, g = heapq.heappop(heap_drop)
         shares[g] -= 1
         if shares[g] > 0:
-            heapq.heappush(heap_drop, (weights[g] / divisor(shares[g] - 1), g))
+            heapq.heappush(heap_drop, (weights[g] / divisor(shares[g] - 1), after[g], g))
     return shares

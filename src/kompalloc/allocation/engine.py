@@ -101,6 +101,9 @@ def allocate(bundle: Bundle, methods: dict[str, str] | None = None) -> Allocatio
         root = tree.roots.get((app.scheme, app.year))
         by_root[root.id if root else ""].append(app)
     for root_id in sorted(by_root):
+        if root_id:
+            _reserve_fixed_grants(bundle, tree, by_root[root_id], committed, caps)
+    for root_id in sorted(by_root):
         if not root_id:
             continue
         root = bundle.pools[root_id]
@@ -112,6 +115,25 @@ def allocate(bundle: Bundle, methods: dict[str, str] | None = None) -> Allocatio
         rounds[root_id] = result
     grants = tuple(_grant(c) for c in claims)
     return Allocation(grants, _pool_results(bundle, tree, committed, grants), rounds)
+
+
+def _reserve_fixed_grants(
+    bundle: Bundle,
+    tree: PoolTree,
+    applications: list[Application],
+    committed: dict[str, int],
+    caps: dict[str, Cap],
+) -> None:
+    """Charge the council's fixed grants to their caps before any round runs, so a limit
+    shared with a round allocated earlier keeps room for a later round's decisions."""
+    for app in applications:
+        if app.fixed_grant is None:
+            continue
+        chain, _ = tree.chain(bundle, app)
+        if breaches(bundle, app, chain):
+            continue
+        for cap in _claim(bundle, app, chain, committed, caps).caps:
+            cap.room -= app.fixed_grant
 
 
 def _grant(c: Claim) -> Grant:
@@ -312,6 +334,10 @@ def _round(
             continue
         if app.fixed_grant is not None:
             status = Status.FUNDED if app.fixed_grant >= app.requested else Status.PARTIAL
+            if app.fixed_grant <= 0 < app.requested:
+                status = Status.NOT_FUNDED
+            for cap in claim.caps:
+                cap.room += app.fixed_grant  # reserved in allocate(); charged again below
             claim.decide(
                 app.fixed_grant,
                 status,
@@ -331,7 +357,7 @@ def _round(
     if inner == "priority":
         for group, amount in sorted((root.earmarks or {}).items()):
             _earmark_phase(root, group, amount, open_claims, unit)
-        _priority(root, [c for c in open_claims if c.status is None], unit)
+        _priority(root, open_claims, unit)  # it skips the decided, and sees earmark winners
     else:
         filling.fill(open_claims, inner, unit)
     line, gap, note = _funding_line(claims, inner)
@@ -420,6 +446,11 @@ def _earmark_phase(root: Pool, group: str, amount: int, claims: list[Claim], uni
     for c in claims:
         if c.status is not None or group not in c.app.target_groups:
             continue
+        exclusive = c.app.exclusive_group
+        if exclusive is not None and any(
+            o.granted > 0 and o.app.exclusive_group == exclusive for o in claims
+        ):
+            continue  # its group already has money: the priority pass excludes it
         room, _ = c.room()
         if min(room, earmark.room) >= c.upper == c.app.requested:
             c.caps.append(earmark)
@@ -514,8 +545,7 @@ def _offer(c: Claim, offer: int, kind: str, short: str, why: str, unit: int) -> 
             asked, Status.FUNDED, "full request", f"Funded in full: {format_kr(asked)}.", "request"
         )
         return
-    if offer != c.upper:
-        offer = offer // unit * unit
+    offer = offer // unit * unit  # a partial grant, whatever bound it: whole units
     if offer <= 0:
         c.decide(
             0,

@@ -189,10 +189,11 @@ def _round(active: list[Claim], amounts: dict[int, Fraction], unit: int) -> dict
     grants: dict[int, int] = {}
     for c in active:
         exact = amounts.get(id(c), Fraction(0))
-        grants[id(c)] = c.upper if exact >= c.upper else math.floor(exact / unit) * unit
+        full = exact >= c.upper == c.app.requested  # only a full request is not rounded
+        grants[id(c)] = c.upper if full else math.floor(exact / unit) * unit
     total_exact = sum(amounts.get(id(c), Fraction(0)) for c in active)
-    target = math.floor(total_exact / unit) * unit
-    left = target - sum(grants.values())
+    # The whole units the rounding left over (full requests need not be whole units).
+    left = math.floor((total_exact - sum(grants.values())) / unit) * unit
     room = {id(cap): cap.room for c in active for cap in c.caps}
     for c in active:
         for cap in c.caps:
