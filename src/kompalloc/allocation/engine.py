@@ -322,6 +322,15 @@ def _round(
             )
             continue
         pool_min = max((p.min_grant for p in chain if p.min_grant is not None), default=0)
+        if app.fixed_grant is None and app.requested == 0:
+            claim.decide(
+                0,
+                Status.NOT_FUNDED,
+                "nothing requested",
+                "Not funded: it requests 0 kr.",
+                "request",
+            )
+            continue
         if app.fixed_grant is None and app.requested < pool_min:
             claim.decide(
                 0,

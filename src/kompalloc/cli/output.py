@@ -64,6 +64,40 @@ AsOfOption = Annotated[
     ),
 ]
 
+ScenarioOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--scenario",
+        metavar="FILE[+FILE...]",
+        help="Apply a what-if scenario file (README: 'What-if scenarios'); repeatable, applied "
+        "in order; a.scenario+b.scenario composes two into one.",
+    ),
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="SECTION.ID.KEY=VALUE",
+        help="Override one value, read exactly like file content, after any scenario "
+        "(repeatable), e.g. --set pools.industrifagskolen-2021.cap='25 MNOK'.",
+    ),
+]
+EffectiveOption = Annotated[
+    bool,
+    typer.Option(
+        "--effective",
+        help="Print the data the scenarios and --set produce, as kompalloc YAML, and stop.",
+    ),
+]
+ExportOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--export",
+        metavar="FILE.html|FILE.svg|FILE.md",
+        help="Also write what is shown to a file to share (HTML, SVG or Markdown, atomically).",
+    ),
+]
+
 
 def parse_as_of(value: str | None, bundle: Bundle) -> tuple[Bundle, date | None, list[str]]:
     """The bundle as of a date given on the command line, the date, and the applications left out."""
@@ -96,8 +130,12 @@ def parse_methods(values: list[str] | None, bundle: Bundle) -> dict[str, str]:
         if pool and pool not in roots:
             hint = did_you_mean(pool, roots) or "name a root pool"
             fail(f"--method: no root pool {pool!r}: {hint}", EXIT_USAGE)
+        targets = [pool] if pool else roots
+        if method in ("pro_rata", "capped_equal") and any(
+            bundle.pools[t].earmarks for t in targets
+        ):
+            fail("--method: earmarks work with the priority method only", EXIT_USAGE)
         if method == "apportion":
-            targets = [pool] if pool else roots
             if any(bundle.pools[t].apportion is None for t in targets):
                 fail("--method apportion needs the pool's 'apportion:' settings", EXIT_USAGE)
         out[pool or "*"] = method
