@@ -91,7 +91,7 @@ def generate(folder: Path, applications: int, per_file: int = 5_000) -> list[Pat
                 f"    cluster: {CLUSTERS[n % len(CLUSTERS)]}",
                 f'    title: "Kurs {n} i industriell digitalisering"',
                 "    companies: [Eksempel Industri AS, Eksempel Mekaniske AS]",
-                f'    requested: "{1 + n % 37 * 0.1:.1f} MNOK"'.replace(".", ","),
+                f'    requested: "{1 + n % 20 // 10},{n % 10} MNOK"',  # 1,0 to 2,9 MNOK
                 f"    participants: {10 + n % 50}",
                 f"    submitted: 2021-09-{1 + n % 14:02d}",
                 f"    rank: {1 + n // 24 % 500}",

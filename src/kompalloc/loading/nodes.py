@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -43,8 +43,7 @@ _LIBYAML_PROBLEMS: dict[str, tuple[Code, str, str | None]] = {
 """libyaml errors that have a code of their own rather than KA101."""
 
 
-@dataclass(frozen=True, slots=True)
-class Scalar:
+class Scalar(NamedTuple):
     """A scalar exactly as written; ``plain`` is False for quoted and block scalars."""
 
     value: str
@@ -52,24 +51,21 @@ class Scalar:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Seq:
+class Seq(NamedTuple):
     """A sequence of nodes."""
 
     items: list[Node]
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Map:
+class Map(NamedTuple):
     """A mapping with text keys, in file order; each key keeps its own scalar (and span)."""
 
     items: dict[str, tuple[Scalar, Node]]
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Bad:
+class Bad(NamedTuple):
     """A value already reported as an error (alias, tag, complex key): later stages skip it."""
 
     span: Span
@@ -201,8 +197,24 @@ def _build(loader: Any, path: str, out: list[Diagnostic]) -> Node | None:
                 return
             top.mapping[key.value] = (key, node)
 
-    while loader.check_event():
-        event = loader.get_event()
+    check, get = loader.check_event, loader.get_event
+    scalar_event, start_events = yaml.ScalarEvent, (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    while check():
+        event = get()
+        kind = type(event)
+        # Fast paths for what funding files are made of: untagged, unanchored scalars and
+        # collections. Everything else falls through to the careful checks below.
+        if event.__dict__.get("anchor", 0) is None and getattr(event, "tag", None) is None:
+            if kind is scalar_event and event.style != '"':
+                sm, em = event.start_mark, event.end_mark
+                span = Span(path, sm.line + 1, sm.column + 1, em.line + 1, em.column + 1)
+                add(Scalar(event.value, not event.style and event.implicit[0], span))
+                continue
+            if kind in start_events and len(stack) < MAX_DEPTH:
+                sm, em = event.start_mark, event.end_mark
+                span = Span(path, sm.line + 1, sm.column + 1, em.line + 1, em.column + 1)
+                stack.append(_Frame(kind is yaml.MappingStartEvent, span))
+                continue
         if isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
