@@ -133,7 +133,12 @@ def test_lottery_sorts_the_tied_by_sha256_of_seed_and_id_and_records_the_seed():
     random.Random(7).shuffle(apps)
     shuffled = replace(_lottery_bundle(42), applications={a.id: a for a in apps})
     assert allocate(shuffled).rounds["p"].order == result.rounds["p"].order
-    assert "lottery seed 42" in result.by_application["a"].story[0]
+    assert result.by_application["a"].story == ()  # stories are told only when asked for
+    told = allocate(_lottery_bundle(42), stories=True)
+    assert "lottery seed 42" in told.by_application["a"].story[0]
+    assert told.grants == tuple(
+        replace(g, story=t.story) for g, t in zip(result.grants, told.grants, strict=True)
+    )
 
 
 def test_different_seeds_can_draw_different_orders():

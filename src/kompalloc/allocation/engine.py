@@ -63,6 +63,8 @@ class Claim:
     story: list[str] = field(default_factory=list)
     binding: Cap | None = None
     """The shared cap that stopped it getting more, if one did."""
+    telling: bool = False
+    """Whether to tell its story step by step (only kompalloc explain needs it)."""
 
     def decide(
         self, amount: int, status: Status, reason: str, detail: str, limit: str | None
@@ -84,10 +86,13 @@ class Claim:
         return (tightest.room if tightest else self.upper), tightest
 
 
-def allocate(bundle: Bundle, methods: dict[str, str] | None = None) -> Allocation:
+def allocate(
+    bundle: Bundle, methods: dict[str, str] | None = None, *, stories: bool = False
+) -> Allocation:
     """Allocate every root pool of a validated bundle.
 
     ``methods`` overrides pools' methods by root pool id ('*' for all), e.g. from the command line.
+    ``stories`` also tells each grant's whole story (for ``kompalloc explain``); it costs time.
     """
     tree = build(bundle)
     committed = {
@@ -110,7 +115,9 @@ def allocate(bundle: Bundle, methods: dict[str, str] | None = None) -> Allocatio
         method = (
             (methods or {}).get(root_id) or (methods or {}).get("*") or root.method or "priority"
         )
-        round_claims, result = _round(bundle, tree, root, method, by_root[root_id], committed, caps)
+        round_claims, result = _round(
+            bundle, tree, root, method, by_root[root_id], committed, caps, stories
+        )
         claims.extend(round_claims)
         rounds[root_id] = result
     grants = tuple(_grant(c) for c in claims)
@@ -227,24 +234,24 @@ def _claim(
     institution = bundle.institutions[app.institution]
     kind = institution.type
     mine: list[Cap] = []
+    limits = sorted(bundle.limits.values(), key=lambda lim: lim.id) if bundle.limits else ()
     for depth, pool in enumerate(chain):
         where = "pool" if depth == 0 else "sub-pool"
-        room = pool.cap - committed[pool.id]
-        mine.append(
-            _cap(
-                caps,
-                Cap(f"pool:{pool.id}", "pool", f"{where} exhausted", f"{where} {pool.label}", room),
-            )
-        )
+        key = f"pool:{pool.id}"
+        cap = caps.get(key)
+        if cap is None:
+            room = pool.cap - committed[pool.id]
+            cap = caps[key] = Cap(key, "pool", f"{where} exhausted", f"{where} {pool.label}", room)
+        mine.append(cap)
         if pool.institution_cap is not None:
             key = f"institution_cap:{pool.id}:{app.institution}"
-            label = f"the institution cap of {where} {pool.label}"
-            mine.append(
-                _cap(
-                    caps,
-                    Cap(key, "institution_cap", "institution cap", label, pool.institution_cap),
+            cap = caps.get(key)
+            if cap is None:
+                label = f"the institution cap of {where} {pool.label}"
+                cap = caps[key] = Cap(
+                    key, "institution_cap", "institution cap", label, pool.institution_cap
                 )
-            )
+            mine.append(cap)
         for grouping, share in (
             ("cluster", pool.max_share_per_cluster),
             ("institution", pool.max_share_per_institution),
@@ -253,14 +260,17 @@ def _claim(
             group = _group(grouping, app, kind)
             if share is None or group is None:
                 continue
-            words = grouping.replace("_", " ")
-            label = f"the {format_share(share)} share of {where} {pool.label} per {words} ({group})"
             key = f"share:{pool.id}:{grouping}:{group}"
-            # A share is rounded down to whole øre.
-            mine.append(
-                _cap(caps, Cap(key, "share", f"{words} share", label, int(pool.cap * share)))
-            )
-    for limit in sorted(bundle.limits.values(), key=lambda lim: lim.id):
+            cap = caps.get(key)
+            if cap is None:
+                words = grouping.replace("_", " ")
+                label = (
+                    f"the {format_share(share)} share of {where} {pool.label} per {words} ({group})"
+                )
+                # A share is rounded down to whole øre.
+                cap = caps[key] = Cap(key, "share", f"{words} share", label, int(pool.cap * share))
+            mine.append(cap)
+    for limit in limits:
         if not _limit_applies(limit, app, chain, kind):
             continue
         group = _group(limit.per, app, kind) if limit.per else None
@@ -287,6 +297,7 @@ def _round(
     applications: list[Application],
     committed: dict[str, int],
     caps: dict[str, Cap],
+    stories: bool = False,
 ) -> tuple[list[Claim], RoundResult]:
     unit = root.unit or ORE
     ordering = order(applications, root)
@@ -302,14 +313,16 @@ def _round(
         chain, _ = tree.chain(bundle, app)
         claim = _claim(bundle, app, chain, committed, caps)
         claim.position = position
-        claim.story.append(intro + ".")
-        rank = f"rank {app.rank}" if app.rank is not None else "unranked"
-        if root.order == "score":
-            rank = f"score {app.score}" if app.score is not None else "no score"
-        claim.story.append(
-            f"Place {position} of {len(ordering.applications)} in the order ({rank})."
-        )
-        claim.story.append("Draws on " + ", then ".join(f"{p.label} ({p.id})" for p in chain) + ".")
+        claim.telling = stories
+        if stories:
+            rank = f"rank {app.rank}" if app.rank is not None else "unranked"
+            if root.order == "score":
+                rank = f"score {app.score}" if app.score is not None else "no score"
+            claim.story += [
+                intro + ".",
+                f"Place {position} of {len(ordering.applications)} in the order ({rank}).",
+                "Draws on " + ", then ".join(f"{p.label} ({p.id})" for p in chain) + ".",
+            ]
         claims.append(claim)
         broken = breaches(bundle, app, chain)
         if broken:
@@ -514,11 +527,12 @@ def _priority(root: Pool, claims: list[Claim], unit: int) -> None:
                 )
                 continue
         room, tightest = c.room()
-        c.story.append(
-            "At its turn: "
-            + "; ".join(f"{cap.label} had {format_kr(max(cap.room, 0))} left" for cap in c.caps)
-            + f". Its own limit: {c.upper_detail} ({format_kr(c.upper)})."
-        )
+        if c.telling:
+            c.story.append(
+                "At its turn: "
+                + "; ".join(f"{cap.label} had {format_kr(max(cap.room, 0))} left" for cap in c.caps)
+                + f". Its own limit: {c.upper_detail} ({format_kr(c.upper)})."
+            )
         if tightest is None or room >= c.upper:
             _offer(c, c.upper, c.upper_kind, c.upper_short, c.upper_detail, unit)
         else:
@@ -612,4 +626,5 @@ def _funding_line(claims: list[Claim], method: str) -> tuple[str | None, int | N
 
 
 def _tell(c: Claim) -> None:
-    c.story.append(c.detail)
+    if c.telling:
+        c.story.append(c.detail)
