@@ -98,6 +98,13 @@ class Code(StrEnum):
     BAD_CELL_DATE = "KA607"
     ROW_TOO_WIDE = "KA608"
     NO_ROWS = "KA609"
+    # KA7xx: scenarios
+    SCENARIO_UNKNOWN_ID = "KA701"
+    SCENARIO_ID_EXISTS = "KA702"
+    SCENARIO_EXPECTATION_FAILED = "KA703"
+    SCENARIO_BAD_CHANGE = "KA704"
+    SCENARIO_OVERRIDE = "KA705"
+    SCENARIO_SAME_VALUE = "KA706"
 
 
 @dataclass(frozen=True, slots=True)

@@ -293,6 +293,30 @@ EXPLANATIONS: dict[Code, tuple[str, str]] = {
         "warning: the export has a header row but no applications",
         "check that you exported the right list",
     ),
+    Code.SCENARIO_UNKNOWN_ID: (
+        'a scenario changes an entry that does not exist, or that an earlier scenario of the run removed (a "did you mean" hint when one is close)',
+        "fix the id, or check the order of the scenarios",
+    ),
+    Code.SCENARIO_ID_EXISTS: (
+        "a scenario adds an entry whose id is already defined",
+        "use `replace:` to change the entry whole, or `set:` to change some of its values",
+    ),
+    Code.SCENARIO_EXPECTATION_FAILED: (
+        "a scenario's precondition (`expect:`) does not hold: the data has moved on since the scenario was written",
+        "check that the change still makes sense, then update `expect:`",
+    ),
+    Code.SCENARIO_BAD_CHANGE: (
+        "a change that cannot be made: operations that do not go together (`add` with `set`, `remove` with `set`, …), a change that does nothing, unsetting a required key, or `move_to_rank` outside applications",
+        "see 'What-if scenarios' in README",
+    ),
+    Code.SCENARIO_OVERRIDE: (
+        "warning: a scenario (or `--set`) changes a value or an entry that an earlier scenario of the same run changed; the later one wins",
+        "check the order of the scenarios, or merge them into one",
+    ),
+    Code.SCENARIO_SAME_VALUE: (
+        "warning: a change sets a value to what it already is",
+        "remove the change, or check that the scenario was written for this data",
+    ),
 }
 """(meaning, how to fix) for every code; the fix may be empty when the meaning says it all."""
 

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from kompalloc.cli.common import Paths
-from kompalloc.cli.output import AsOfOption, FormatOption, MethodOption, MoneyOption, OutputOption
+from kompalloc.cli.output import (
+    AsOfOption,
+    EffectiveOption,
+    FormatOption,
+    MethodOption,
+    MoneyOption,
+    OutputOption,
+    ScenarioOption,
+    SetOption,
+)
 
 
 def command(
@@ -13,6 +22,9 @@ def command(
     method: MethodOption = None,
     as_of: AsOfOption = None,
     money: MoneyOption = None,
+    scenario: ScenarioOption = None,
+    set_: SetOption = None,
+    effective: EffectiveOption = False,
 ) -> None:
     """Allocate every round by its pool's method and print the decisions and the rounds.
 
@@ -27,7 +39,15 @@ def command(
     from kompalloc.cli.pipeline import allocated
     from kompalloc.reporting.tables import applications_table, funding_notes, rounds_table
 
-    run = allocated(paths, methods=method, as_of=as_of, output=output)
+    run = allocated(
+        paths,
+        methods=method,
+        as_of=as_of,
+        output=output,
+        scenarios=scenario,
+        sets=set_,
+        effective=effective,
+    )
     bundle, allocation = run.bundle, run.allocation
     tables = [applications_table(bundle, allocation), rounds_table(bundle, allocation)]
     emit(

@@ -12,6 +12,7 @@ from kompalloc import __version__
 from kompalloc.cli import (
     allocate,
     check,
+    compare,
     explain,
     explain_code,
     import_,
@@ -19,6 +20,7 @@ from kompalloc.cli import (
     list_,
     report,
     schema,
+    sweep,
     validate,
 )
 
@@ -68,6 +70,8 @@ app.command("allocate")(allocate.command)
 app.command("report")(report.command)
 app.command("explain")(explain.command)
 app.command("check")(check.command)
+app.command("compare")(compare.command)
+app.command("sweep")(sweep.command)
 app.command("explain-code")(explain_code.command)
 app.command("schema")(schema.command)
 app.command("list")(list_.command)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from kompalloc.cli.common import Paths
-from kompalloc.cli.output import AsOfOption, MethodOption
+from kompalloc.cli.output import AsOfOption, MethodOption, ScenarioOption, SetOption
 
 
 def command(
@@ -22,6 +22,8 @@ def command(
     paths: Paths = None,
     method: MethodOption = None,
     as_of: AsOfOption = None,
+    scenario: ScenarioOption = None,
+    set_: SetOption = None,
 ) -> None:
     """Re-run the allocation and compare it with a saved decisions file.
 
@@ -50,7 +52,7 @@ def command(
             EXIT_USAGE,
         )
         return
-    run = allocated(paths, methods=method, as_of=as_of)
+    run = allocated(paths, methods=method, as_of=as_of, scenarios=scenario, sets=set_)
     bundle, allocation = run.bundle, run.allocation
     after = {g.application: (g.granted, g.status.value) for g in allocation.grants}
     lines = []

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from kompalloc.cli.common import Paths
-from kompalloc.cli.output import AsOfOption, MethodOption
+from kompalloc.cli.output import AsOfOption, MethodOption, ScenarioOption, SetOption
 
 
 def command(
@@ -17,6 +17,8 @@ def command(
     paths: Paths = None,
     method: MethodOption = None,
     as_of: AsOfOption = None,
+    scenario: ScenarioOption = None,
+    set_: SetOption = None,
     json_output: Annotated[bool, typer.Option("--json", help="The decision as JSON.")] = False,
 ) -> None:
     """Tell the whole story of one application: its round, its place in the order, every cap
@@ -30,7 +32,14 @@ def command(
     from kompalloc.reporting.render import json_text
     from kompalloc.reporting.tables import round_label
 
-    run = allocated(paths, methods=method, as_of=as_of, application=application)
+    run = allocated(
+        paths,
+        methods=method,
+        as_of=as_of,
+        application=application,
+        scenarios=scenario,
+        sets=set_,
+    )
     bundle, allocation = run.bundle, run.allocation
     grant = allocation.by_application[application]
     app = bundle.applications[application]

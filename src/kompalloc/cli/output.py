@@ -135,9 +135,8 @@ def parse_methods(values: list[str] | None, bundle: Bundle) -> dict[str, str]:
             bundle.pools[t].earmarks for t in targets
         ):
             fail("--method: earmarks work with the priority method only", EXIT_USAGE)
-        if method == "apportion":
-            if any(bundle.pools[t].apportion is None for t in targets):
-                fail("--method apportion needs the pool's 'apportion:' settings", EXIT_USAGE)
+        if method == "apportion" and any(bundle.pools[t].apportion is None for t in targets):
+            fail("--method apportion needs the pool's 'apportion:' settings", EXIT_USAGE)
         out[pool or "*"] = method
     return out
 
@@ -193,12 +192,19 @@ def emit(
     notes: Sequence[str] = (),
     footer: str = "",
     money: str | None = None,
+    export: Path | None = None,
 ) -> None:
-    """Render the tables in the chosen format and send them to stdout or the output file."""
+    """Render the tables in the chosen format and send them to stdout or the output file.
+
+    With ``export``, also write what a person sees to an HTML, SVG or Markdown file."""
     from kompalloc.cli.common import PIPE_WIDTH, console, write_output
     from kompalloc.reporting import render
 
     fmt, money = resolve_display(fmt, money)
+    if export is not None:
+        from kompalloc.cli.whatif import write_export
+
+        write_export(export, tables, extra=extra, notes=notes, footer=footer, money=money)
 
     if fmt is Format.XLSX:  # binary: only to a file
         from kompalloc.cli.common import EXIT_USAGE, fail, write_bytes_output

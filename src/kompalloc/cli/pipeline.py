@@ -42,24 +42,25 @@ def allocated(
     as_of: str | None = None,
     output: Path | None = None,
     application: str | None = None,
+    scenarios: list[str] | None = None,
+    sets: list[str] | None = None,
+    effective: bool = False,
+    export: Path | None = None,
 ) -> Run:
     """Run the pipeline; every failure along the way is a clear message and an exit code.
 
     ``application``: an id the run must contain (for explain), with a hint when it does not.
+    ``scenarios`` and ``sets``: what-if changes applied in order after loading, validated
+    like file content; ``effective`` prints the data they produce and stops. ``export``: a
+    file to share the output in, checked before anything is allocated.
     """
     from kompalloc.allocation import allocate
-    from kompalloc.cli.common import (
-        EXIT_USAGE,
-        check_output_path,
-        fail,
-        load_checked,
-        refuse_if_invalid,
-    )
+    from kompalloc.cli.common import EXIT_USAGE, check_output_path, fail
     from kompalloc.cli.output import parse_as_of, parse_methods
+    from kompalloc.cli.whatif import check_export, load_what_if
     from kompalloc.diagnostics import did_you_mean
 
-    bundle, diagnostics = load_checked(paths)
-    refuse_if_invalid(bundle, diagnostics)
+    bundle = load_what_if(paths, scenarios, sets, effective=effective, output=output)
     if application is not None and application not in bundle.applications:
         hint = (
             did_you_mean(application, bundle.applications) or "see 'kompalloc allocate' for the ids"
@@ -70,4 +71,6 @@ def allocated(
     if application is not None and application not in bundle.applications:
         fail(f"{application} was submitted {submitted}, after --as-of {day}", EXIT_USAGE)
     check_output_path(output, bundle)
-    return Run(bundle, allocate(bundle, parse_methods(methods, bundle)), day, left_out)
+    check_export(export, bundle)
+    result = allocate(bundle, parse_methods(methods, bundle), stories=application is not None)
+    return Run(bundle, result, day, left_out)

@@ -7,7 +7,17 @@ from typing import Annotated
 import typer
 
 from kompalloc.cli.common import Paths
-from kompalloc.cli.output import AsOfOption, FormatOption, MethodOption, MoneyOption, OutputOption
+from kompalloc.cli.output import (
+    AsOfOption,
+    EffectiveOption,
+    ExportOption,
+    FormatOption,
+    MethodOption,
+    MoneyOption,
+    OutputOption,
+    ScenarioOption,
+    SetOption,
+)
 
 
 def command(
@@ -17,6 +27,10 @@ def command(
     method: MethodOption = None,
     as_of: AsOfOption = None,
     money: MoneyOption = None,
+    scenario: ScenarioOption = None,
+    set_: SetOption = None,
+    effective: EffectiveOption = False,
+    export: ExportOption = None,
     all_pools: Annotated[
         bool,
         typer.Option("--all-pools", help="Also show pools that no loaded application draws on."),
@@ -32,7 +46,16 @@ def command(
     from kompalloc.cli.pipeline import allocated
     from kompalloc.reporting.tables import funding_notes, report_tables, rounds_table
 
-    run = allocated(paths, methods=method, as_of=as_of, output=output)
+    run = allocated(
+        paths,
+        methods=method,
+        as_of=as_of,
+        output=output,
+        scenarios=scenario,
+        sets=set_,
+        effective=effective,
+        export=export,
+    )
     bundle, allocation = run.bundle, run.allocation
     nothing = not bundle.applications
     tables = [
@@ -48,4 +71,5 @@ def command(
         + funding_notes(bundle, allocation),
         footer=run.stamp_line(),
         money=money,
+        export=export,
     )

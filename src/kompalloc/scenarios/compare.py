@@ -1,0 +1,389 @@
+"""Side-by-side comparison of allocation runs: a baseline and what-if scenarios.
+
+Pure: from allocated runs to neutral blocks of rows (per application, per pool, per cluster),
+a summary per scenario, and neutral tables for the machine and tabulate formats. The CLI
+renders the blocks for people, highlighting only what changed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from kompalloc.allocation import Allocation, PoolResult
+from kompalloc.collation import norwegian_key
+from kompalloc.model import Bundle
+from kompalloc.money import format_kr
+from kompalloc.pooltree import build
+from kompalloc.reporting.tables import Cell, Column, Kind, Table
+
+Values = tuple[int, ...] | None
+"""One row's metrics in one run, or None when the row does not exist in that run."""
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One allocated run: the files as loaded ('base'), or a plan of scenarios applied."""
+
+    name: str
+    bundle: Bundle
+    allocation: Allocation
+    description: str = ""
+    files: tuple[str, ...] = ()
+    """The scenario files of the run."""
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """A number each run has for a row: its key in machine formats, its title and kind."""
+
+    key: str
+    title: str
+    kind: Kind
+    change: bool = False
+    """Whether to show the change against the baseline next to it."""
+    people: bool = True
+    """Whether people's tables show it (machine formats always do)."""
+
+
+@dataclass(slots=True)
+class Row:
+    """One application, pool or cluster across the runs."""
+
+    key: str
+    label: str
+    values: list[Values]
+    statuses: list[str | None] = field(default_factory=list)
+
+    def changed(self, column: int, baseline: int) -> bool:
+        """Whether this run differs from the baseline on this row."""
+        same_status = not self.statuses or self.statuses[column] == self.statuses[baseline]
+        return self.values[column] != self.values[baseline] or not same_status
+
+    def any_change(self, baseline: int) -> bool:
+        """Whether any run differs from the baseline on this row."""
+        return any(self.changed(c, baseline) for c in range(len(self.values)))
+
+
+@dataclass(slots=True)
+class Block:
+    """A table of rows across runs: applications, pools or clusters."""
+
+    key: str
+    title: str
+    label: str
+    metrics: tuple[Metric, ...]
+    rows: list[Row]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What one run changes against the baseline."""
+
+    name: str
+    baseline: str
+    granted_before: int
+    granted: int
+    gained: int
+    gainers: int
+    lost: int
+    losers: int
+    newly_funded: tuple[str, ...]
+    dropped: tuple[str, ...]
+    changed_applications: int
+    changed_pools: int
+    caps: tuple[tuple[str, int, int], ...] = ()
+    """Pools whose cap differs: (name, cap in the baseline, cap here)."""
+    added: tuple[str, ...] = ()
+    """Applications this run has and the baseline does not."""
+    removed: tuple[str, ...] = ()
+    """Applications the baseline has and this run does not."""
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything differs from the baseline (a grant, a status, a pool's money)."""
+        return bool(self.changed_applications or self.changed_pools)
+
+    def line(self) -> str:
+        """One sentence for people."""
+        head = f"{self.name} vs {self.baseline}: "
+        if not self.changed:
+            return head + "nothing changes."
+        delta = self.granted - self.granted_before
+        parts = [
+            f"granted {_signed(delta)} ({format_kr(self.granted_before)} -> "
+            f"{format_kr(self.granted)})"
+        ]
+        gains = f"{self.gainers} gain {format_kr(self.gained)}" if self.gainers else "none gains"
+        losses = f"{self.losers} lose {format_kr(self.lost)}" if self.losers else "none loses"
+        parts.append(f"{gains}, {losses}")
+        parts.append("newly funded: " + (", ".join(self.newly_funded) or "none"))
+        parts.append("dropped: " + (", ".join(self.dropped) or "none"))
+        if self.added:
+            parts.append("added: " + ", ".join(self.added))
+        if self.removed:
+            parts.append("removed: " + ", ".join(self.removed))
+        parts += [
+            f"cap of {name} {format_kr(before)} -> {format_kr(after)}"
+            for name, before, after in self.caps
+        ]
+        return head + "; ".join(parts) + "."
+
+
+def _signed(amount: int) -> str:
+    if amount == 0:
+        return "±0 kr"
+    return ("+" if amount > 0 else "-") + format_kr(abs(amount))
+
+
+@dataclass(slots=True)
+class Comparison:
+    """Everything compare shows: runs in display order (the baseline first)."""
+
+    runs: list[Run]
+    baseline: int
+    applications: Block
+    pools: Block
+    clusters: Block
+    summaries: list[Summary]
+
+    @property
+    def changed(self) -> bool:
+        """Whether any run differs from the baseline."""
+        return any(s.changed for s in self.summaries)
+
+
+def compare(runs: Sequence[Run], baseline: int = 0) -> Comparison:
+    """Compare every run with the baseline run; the baseline comes first in the result."""
+    ordered = [runs[baseline], *(r for i, r in enumerate(runs) if i != baseline)]
+    apps = _applications(ordered)
+    pools = _pools(ordered)
+    clusters = _clusters(ordered)
+    summaries = [_summary(ordered, i, apps, pools) for i in range(1, len(ordered))]
+    return Comparison(ordered, 0, apps, pools, clusters, summaries)
+
+
+def _applications(runs: Sequence[Run]) -> Block:
+    order: dict[str, None] = {}
+    for run in runs:
+        for grant in run.allocation.grants:
+            order.setdefault(grant.application, None)
+    rows = []
+    grants = [run.allocation.by_application for run in runs]
+    for app_id in order:
+        values: list[Values] = []
+        statuses: list[str | None] = []
+        for by_id in grants:
+            found = by_id.get(app_id)
+            values.append(None if found is None else (found.granted,))
+            statuses.append(None if found is None else found.status.value)
+        rows.append(Row(app_id, app_id, values, statuses))
+    metrics = (Metric("granted", "Granted", Kind.MONEY, change=True),)
+    return Block("applications", "Applications", "ID", metrics, rows)
+
+
+def _pools(runs: Sequence[Run]) -> Block:
+    labels: dict[str, str] = {}
+    for run in runs:  # the baseline's names and order first, then pools only others have
+        tree = build(run.bundle)
+        roots = sorted(
+            tree.roots.values(),
+            key=lambda p: (norwegian_key(_scheme_name(run.bundle, p.scheme)), p.year or 0),
+        )
+        for root in roots:
+            if not any((r.allocation.pools.get(root.id) or _EMPTY).applications for r in runs):
+                continue
+            stack = [(root.id, 0)]
+            while stack:
+                pid, depth = stack.pop()
+                pool = run.bundle.pools[pid]
+                if depth == 0:
+                    label = pool.name or f"{_scheme_name(run.bundle, pool.scheme)} {pool.year}"
+                else:
+                    label = "  " * (depth - 1) + "└ " + pool.label
+                labels.setdefault(pid, label)
+                stack.extend((c.id, depth + 1) for c in reversed(tree.children.get(pid, ())))
+    rows = []
+    for pid, label in labels.items():
+        values: list[Values] = []
+        for run in runs:
+            r = run.allocation.pools.get(pid)
+            values.append(None if r is None else (r.cap, r.granted, r.remaining))
+        rows.append(Row(pid, label, values))
+    metrics = (
+        Metric("cap", "Cap", Kind.MONEY, people=False),
+        Metric("granted", "Granted", Kind.MONEY),
+        Metric("remaining", "Remaining", Kind.MONEY),
+    )
+    return Block("pools", "Schemes and pools", "Pool", metrics, rows)
+
+
+_EMPTY = PoolResult("", 0, 0, 0, 0, 0)
+
+
+def _scheme_name(bundle: Bundle, scheme_id: str | None) -> str:
+    scheme = bundle.schemes.get(scheme_id or "")
+    return scheme.name if scheme else str(scheme_id)
+
+
+def _clusters(runs: Sequence[Run]) -> Block:
+    stats: list[dict[str | None, list[int]]] = []
+    names: dict[str | None, str] = {}
+    for run in runs:
+        per: dict[str | None, list[int]] = defaultdict(lambda: [0, 0])
+        for grant in run.allocation.grants:
+            cid = run.bundle.applications[grant.application].cluster
+            per[cid][0] += grant.granted
+            per[cid][1] += grant.granted > 0
+            cluster = run.bundle.clusters.get(cid) if cid else None
+            names.setdefault(cid, cluster.name if cluster else (cid or "(no cluster)"))
+        stats.append(per)
+    ordered: list[str | None] = sorted(
+        (c for c in names if c is not None), key=lambda c: norwegian_key(names[c])
+    )
+    if None in names:
+        ordered.append(None)
+    rows = [
+        Row(
+            cid or "",
+            names[cid],
+            [tuple(per[cid]) if cid in per else (0, 0) for per in stats],
+        )
+        for cid in ordered
+    ]
+    metrics = (
+        Metric("granted", "Granted", Kind.MONEY, change=True),
+        Metric("funded", "Funded", Kind.COUNT, people=False),
+    )
+    return Block("clusters", "Clusters", "Cluster", metrics, rows)
+
+
+def _summary(runs: Sequence[Run], column: int, apps: Block, pools: Block) -> Summary:
+    gained = lost = gainers = losers = changed = 0
+    newly: list[str] = []
+    dropped: list[str] = []
+    for row in apps.rows:
+        first, then = row.values[0], row.values[column]
+        before = first[0] if first else 0
+        after = then[0] if then else 0
+        if row.changed(column, 0):
+            changed += 1
+        if after > before:
+            gained += after - before
+            gainers += 1
+        elif after < before:
+            lost += before - after
+            losers += 1
+        if before == 0 and after > 0:
+            newly.append(row.key)
+        elif before > 0 and after == 0:
+            dropped.append(row.key)
+    changed_pools = sum(row.changed(column, 0) for row in pools.rows)
+    caps = []
+    for row in pools.rows:
+        first, then = row.values[0], row.values[column]
+        if first is not None and then is not None and first[0] != then[0]:
+            caps.append((row.label.lstrip(" └"), first[0], then[0]))
+    return Summary(
+        runs[column].name,
+        runs[0].name,
+        sum(g.granted for g in runs[0].allocation.grants),
+        sum(g.granted for g in runs[column].allocation.grants),
+        gained,
+        gainers,
+        lost,
+        losers,
+        tuple(newly),
+        tuple(dropped),
+        changed,
+        changed_pools,
+        tuple(caps),
+        tuple(r.key for r in apps.rows if r.values[0] is None and r.values[column] is not None),
+        tuple(r.key for r in apps.rows if r.values[0] is not None and r.values[column] is None),
+    )
+
+
+def visible_rows(block: Block, baseline: int, *, full: bool) -> list[Row]:
+    """The rows to show: all with ``full``, else those that differ in some run."""
+    return list(block.rows) if full else [r for r in block.rows if r.any_change(baseline)]
+
+
+def block_table(block: Block, names: Sequence[str], baseline: int, rows: Sequence[Row]) -> Table:
+    """A block as a neutral table: per run its metrics, and the change where the metric has one.
+
+    Column keys are ``<run>_<metric>`` (and ``<run>_change``, ``<run>_status``), e.g.
+    ``ifs-plus-5-mnok_granted``; machine formats add ``_ore`` to amounts as everywhere.
+    """
+    columns: list[Column] = []
+    if block.key != "applications":
+        columns.append(Column(f"{block.key[:-1]}_id", f"{block.label} id", people=False))
+    key = "application" if block.key == "applications" else block.key[:-1]
+    columns.append(Column(key, block.label, wrap=block.key != "applications"))
+    for c, name in enumerate(names):
+        for metric in block.metrics:
+            columns.append(
+                Column(f"{name}_{metric.key}", f"{name} {metric.title.lower()}", metric.kind)
+            )
+            if metric.change and c != baseline:
+                columns.append(Column(f"{name}_change", f"{name} change", Kind.MONEY))
+        if block.key == "applications":
+            columns.append(Column(f"{name}_status", f"{name} status", people=False))
+    out: list[tuple[Cell, ...]] = []
+    for row in rows:
+        cells: list[Cell] = [row.label] if block.key == "applications" else [row.key, row.label]
+        for c in range(len(names)):
+            values = row.values[c]
+            for m, metric in enumerate(block.metrics):
+                cells.append(None if values is None else values[m])
+                if metric.change and c != baseline:
+                    cells.append(change(row, c, baseline, m))
+            if block.key == "applications":
+                cells.append(row.statuses[c] if row.statuses else None)
+        out.append(tuple(cells))
+    return Table(block.key, block.title, tuple(columns), tuple(out))
+
+
+def change(row: Row, column: int, baseline: int, metric: int = 0) -> int | None:
+    """This run's change of one metric against the baseline (a row missing in one counts as 0)."""
+    after = row.values[column]
+    before = row.values[baseline]
+    if after is None and before is None:
+        return None
+    return (after[metric] if after else 0) - (before[metric] if before else 0)
+
+
+def summary_table(summaries: Sequence[Summary]) -> Table:
+    """One row per scenario: the money before and after, what moved, who is newly funded or dropped."""
+    columns = (
+        Column("scenario", "Scenario"),
+        Column("baseline", "Baseline"),
+        Column("granted_before", "Granted before", Kind.MONEY),
+        Column("granted", "Granted", Kind.MONEY),
+        Column("change", "Change", Kind.MONEY),
+        Column("gained", "Gained", Kind.MONEY),
+        Column("gainers", "Gainers", Kind.COUNT),
+        Column("lost", "Lost", Kind.MONEY),
+        Column("losers", "Losers", Kind.COUNT),
+        Column("newly_funded", "Newly funded", wrap=True),
+        Column("dropped", "Dropped", wrap=True),
+        Column("changed", "Changed"),
+    )
+    rows = tuple(
+        (
+            s.name,
+            s.baseline,
+            s.granted_before,
+            s.granted,
+            s.granted - s.granted_before,
+            s.gained,
+            s.gainers,
+            s.lost,
+            s.losers,
+            " ".join(s.newly_funded),
+            " ".join(s.dropped),
+            "yes" if s.changed else "no",
+        )
+        for s in summaries
+    )
+    return Table("summary", "Summary", columns, rows)

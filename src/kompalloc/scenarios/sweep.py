@@ -1,0 +1,206 @@
+"""Budget sweeps: how the grants move as one pool's cap varies, allocating only what can change.
+
+The data is loaded and validated once; each step replaces the pool's cap (a frozen record, so
+``dataclasses.replace``) and re-runs the pure engine. Without cross-pool ``limits`` the rounds
+are independent, so only the swept pool's round is allocated per step; the other rounds are
+allocated once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from kompalloc.allocation import Allocation, Status, allocate
+from kompalloc.model import Bundle
+from kompalloc.money import format_kr
+from kompalloc.pooltree import build
+from kompalloc.reporting.tables import Column, Kind, Table
+
+MAX_STEPS = 1_000
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """The outcome at one cap."""
+
+    cap: int
+    granted: int
+    """Granted in the swept pool's round."""
+    total: int
+    """Granted in every round."""
+    remaining: int
+    """Left in the swept pool."""
+    funded: int
+    """Applications of the round that get money (in full or in part)."""
+    full: int
+    partial: int
+    funding_line: str | None
+    funding_gap: int | None
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sweep:
+    """Every step, in rising order of the cap, and what they say together."""
+
+    pool: str
+    round: str
+    steps: tuple[Step, ...]
+
+    def plateau(self) -> int | None:
+        """The first step from which more money changes no grant in the round (None if the
+        last step still gains, or there is only one step)."""
+        if len(self.steps) < 2:
+            return None
+        last = self.steps[-1].granted
+        if self.steps[-2].granted != last:
+            return None
+        i = len(self.steps) - 1
+        while i > 0 and self.steps[i - 1].granted == last:
+            i -= 1
+        return i
+
+    def falls(self) -> list[tuple[Step, Step]]:
+        """Neighbouring steps where the round gets less although the cap rose."""
+        return [
+            (a, b)
+            for a, b in zip(self.steps, self.steps[1:], strict=False)
+            if b.granted < a.granted
+        ]
+
+    def findings(self, label: str) -> list[str]:
+        """Sentences for people: where more money stops helping, and any fall."""
+        out = []
+        plateau = self.plateau()
+        if plateau is not None:
+            at = self.steps[plateau]
+            why = self.steps[-1].note or "every application that money can fund is funded in full"
+            if plateau == 0:
+                out.append(
+                    f"No cap in the range changes the grants of {label}: it grants "
+                    f"{format_kr(at.granted)} throughout ({why})."
+                )
+            else:
+                before = self.steps[plateau - 1]
+                out.append(
+                    f"More money in {self.pool} stops helping between a cap of "
+                    f"{format_kr(before.cap)} and {format_kr(at.cap)}: from {format_kr(at.cap)} "
+                    f"on, {label} grants {format_kr(at.granted)} ({why})."
+                )
+        elif len(self.steps) > 1:
+            out.append(
+                f"Every step up to {format_kr(self.steps[-1].cap)} still adds grants in {label}."
+            )
+        for a, b in self.falls():
+            out.append(
+                f"The round grants less at a higher cap: {format_kr(a.granted)} at "
+                f"{format_kr(a.cap)}, {format_kr(b.granted)} at {format_kr(b.cap)} "
+                "(see README, 'Sweeps and monotonicity')."
+            )
+        return out
+
+
+def caps_between(low: int, high: int, step: int) -> list[int]:
+    """low, low + step, ... up to high, with high itself included; ValueError when unusable."""
+    if step <= 0:
+        raise ValueError("--step must be more than 0")
+    if high < low:
+        raise ValueError("--to must not be below --from")
+    count = (high - low) // step + 1
+    if count > MAX_STEPS:
+        raise ValueError(f"that is {count} steps; at most {MAX_STEPS}")
+    values = list(range(low, high + 1, step))
+    if values[-1] != high:
+        values.append(high)
+    return values
+
+
+def _round_of(bundle: Bundle, pool_id: str) -> str:
+    tree = build(bundle)
+    return tree.root_of.get(pool_id, pool_id)
+
+
+def _step(allocation: Allocation, pool_id: str, root: str, cap: int, others: int) -> Step:
+    grants = [g for g in allocation.grants if g.pools and g.pools[0] == root]
+    granted = sum(g.granted for g in grants)
+    info = allocation.rounds.get(root)
+    return Step(
+        cap=cap,
+        granted=granted,
+        total=granted + others,
+        remaining=allocation.pools[pool_id].remaining,
+        funded=sum(g.granted > 0 for g in grants),
+        full=sum(g.status is Status.FUNDED for g in grants),
+        partial=sum(g.status is Status.PARTIAL for g in grants),
+        funding_line=info.funding_line if info else None,
+        funding_gap=info.funding_gap if info else None,
+        note=info.funding_note if info else "",
+    )
+
+
+def sweep(
+    bundle: Bundle, pool_id: str, caps: Sequence[int], methods: dict[str, str] | None = None
+) -> Sweep:
+    """Allocate the bundle once per cap of the pool (a validated bundle; see the CLI for the
+    checks on the lowest and highest cap)."""
+    root = _round_of(bundle, pool_id)
+    tree = build(bundle)
+    mine = {
+        k: a
+        for k, a in bundle.applications.items()
+        if (r := tree.roots.get((a.scheme, a.year))) is not None and r.id == root
+    }
+    independent = not bundle.limits
+    others = 0
+    work = bundle
+    if independent:
+        rest = replace(
+            bundle, applications={k: a for k, a in bundle.applications.items() if k not in mine}
+        )
+        others = sum(g.granted for g in allocate(rest, methods).grants)
+        work = replace(bundle, applications=mine)
+    pool = bundle.pools[pool_id]
+    steps = []
+    for cap in sorted(set(caps)):
+        changed = replace(work, pools={**work.pools, pool_id: replace(pool, cap=cap)})
+        allocation = allocate(changed, methods)
+        if not independent:
+            others = sum(g.granted for g in allocation.grants if not g.pools or g.pools[0] != root)
+        steps.append(_step(allocation, pool_id, root, cap, others))
+    return Sweep(pool_id, root, tuple(steps))
+
+
+def sweep_table(result: Sweep) -> Table:
+    """One row per cap."""
+    columns = (
+        Column("cap", "Cap", Kind.MONEY),
+        Column("granted", "Granted", Kind.MONEY),
+        Column("change", "+/- step", Kind.MONEY),
+        Column("funded", "Funded", Kind.COUNT),
+        Column("full", "In full", Kind.COUNT),
+        Column("partial", "Partial", Kind.COUNT),
+        Column("remaining", "Left in pool", Kind.MONEY),
+        Column("funding_line", "Funding line"),
+        Column("funding_gap", "Funding gap", Kind.MONEY, people=False),
+        Column("total_granted", "All rounds", Kind.MONEY, people=False),
+    )
+    rows = []
+    previous: Step | None = None
+    for s in result.steps:
+        rows.append(
+            (
+                s.cap,
+                s.granted,
+                None if previous is None else s.granted - previous.granted,
+                s.funded,
+                s.full,
+                s.partial,
+                s.remaining,
+                s.funding_line or "",
+                s.funding_gap,
+                s.total,
+            )
+        )
+        previous = s
+    return Table("sweep", f"Sweep of {result.pool}", columns, tuple(rows))
