@@ -391,3 +391,13 @@ def test_load_reports_progress_per_file(tmp_path: Path) -> None:
     bundle, _ = load([str(tmp_path)], lambda done, total: calls.append((done, total)))
     assert calls == [(1, 3), (2, 3), (3, 3)]
     assert len(bundle.clusters) == 3
+
+
+def test_the_stamp_records_command_line_overrides(runner: CliRunner) -> None:
+    args = ["allocate", *KONGSBERG, "--set", "pools.kompetanseloft-kongsberg-2021.cap=12MNOK"]
+    result = invoke(runner, *args, "--method", "pro_rata", "-f", "json")
+    assert result.exit_code == 0, result.output
+    overrides = json.loads(result.stdout)["overrides"]
+    assert overrides == ["--set pools.kompetanseloft-kongsberg-2021.cap=12MNOK", "--method pro_rata"]
+    line = invoke(runner, *args).stdout.rstrip().splitlines()[-1]
+    assert line.endswith("· --set pools.kompetanseloft-kongsberg-2021.cap=12MNOK")

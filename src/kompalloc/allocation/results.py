@@ -90,8 +90,8 @@ class Allocation:
     grants: tuple[Grant, ...]
     pools: Mapping[str, PoolResult]
     rounds: Mapping[str, RoundResult] = field(default_factory=dict)
+    by_application: Mapping[str, Grant] = field(init=False, repr=False, compare=False)
+    """The decisions by application id (built once)."""
 
-    @property
-    def by_application(self) -> dict[str, Grant]:
-        """The decisions by application id."""
-        return {g.application: g for g in self.grants}
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_application", {g.application: g for g in self.grants})

@@ -145,7 +145,7 @@ def command(
     tables = [summary_table(result.summaries)]
     tables += [block_table(b, run_names, 0, visible_rows(b, 0, full=full)) for b in blocks]
     document = {
-        **stamp(everything, day, left_out),
+        **stamp(everything, day, left_out, tuple(f"--set {v}" for v in set_ or ())),
         "baseline": result.runs[0].name,
         "runs": [
             {"name": r.name, "description": r.description or None, "scenario_files": list(r.files)}
@@ -153,7 +153,7 @@ def command(
         ],
         "changed": result.changed,
     }
-    footer = stamp_line(everything, day, left_out)
+    footer = stamp_line(everything, day, left_out, tuple(f"--set {v}" for v in set_ or ()))
     people = _people(result, blocks, money, full=full)
     if export is not None:
         if export.suffix.lower() in (".md", ".markdown"):

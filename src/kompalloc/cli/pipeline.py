@@ -21,18 +21,22 @@ class Run:
     allocation: Allocation
     as_of: date | None
     left_out: list[str]
+    overrides: tuple[str, ...] = ()
+    """The --set overrides applied (scenario files are among the bundle's files)."""
+    methods: tuple[str, ...] = ()
+    """The --method overrides applied."""
 
     def stamp(self) -> dict[str, Any]:
         """The reproducibility stamp as data."""
         from kompalloc.cli.stamp import stamp
 
-        return stamp(self.bundle, self.as_of, self.left_out)
+        return stamp(self.bundle, self.as_of, self.left_out, self.overrides + self.methods)
 
     def stamp_line(self) -> str:
         """The reproducibility stamp as one line."""
         from kompalloc.cli.stamp import stamp_line
 
-        return stamp_line(self.bundle, self.as_of, self.left_out)
+        return stamp_line(self.bundle, self.as_of, self.left_out, self.overrides + self.methods)
 
 
 def allocated(
@@ -73,4 +77,7 @@ def allocated(
     check_output_path(output, bundle)
     check_export(export, bundle)
     result = allocate(bundle, parse_methods(methods, bundle), stories=application is not None)
-    return Run(bundle, result, day, left_out)
+    overrides = tuple(f"--set {s}" for s in sets or ())
+    return Run(
+        bundle, result, day, left_out, overrides, tuple(f"--method {m}" for m in methods or ())
+    )

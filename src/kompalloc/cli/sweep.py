@@ -102,7 +102,7 @@ def command(
     label = round_label(bundle, result.round)
     notes = result.findings(label)
     document = {
-        **stamp(bundle, day, left_out),
+        **stamp(bundle, day, left_out, tuple(f"--set {v}" for v in set_ or ())),
         "sweep": {"pool": pool, "round": result.round, "caps_ore": [s.cap for s in result.steps]},
     }
     chart = [_chart(result, bundle, money)] if fmt is Format.TABLE or export else []
@@ -113,7 +113,7 @@ def command(
         document=document,
         extra=chart,
         notes=notes,
-        footer=stamp_line(bundle, day, left_out),
+        footer=stamp_line(bundle, day, left_out, tuple(f"--set {v}" for v in set_ or ())),
         money=money,
         export=export,
     )
