@@ -11,7 +11,7 @@ from pathlib import Path
 from kompalloc import model
 from kompalloc.diagnostics import Code, Diagnostic, did_you_mean, error, warning
 from kompalloc.loading.convert import TOP_LEVEL_KEYS, Reader, read_entry
-from kompalloc.loading.nodes import Map, Scalar, parse, position
+from kompalloc.loading.nodes import Map, Node, Scalar, parse, position
 from kompalloc.source import Span, file_span
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -178,6 +178,23 @@ class _Collector:
             self.duplicates.append((section, kept, entry))
 
 
+def check_version(node: Node, out: list[Diagnostic]) -> bool:
+    """Whether a ``kompalloc:`` version is one this kompalloc reads (reported when not)."""
+    version = node.value if isinstance(node, Scalar) else None
+    if version in FORMAT_VERSIONS:
+        return True
+    out.append(
+        error(
+            Code.UNSUPPORTED_VERSION,
+            f"unsupported format version {version!r}",
+            node.span,
+            "kompalloc",
+            hint=f"this kompalloc reads version {', '.join(FORMAT_VERSIONS)}",
+        )
+    )
+    return False
+
+
 def read_file(name: str, collector: _Collector, out: list[Diagnostic]) -> None:
     """Read one file's sections into the collector."""
     text, problems = read_text(name)
@@ -205,17 +222,7 @@ def read_file(name: str, collector: _Collector, out: list[Diagnostic]) -> None:
         return
     for key, (key_node, node) in root.items.items():
         if key == "kompalloc":
-            version = node.value if isinstance(node, Scalar) else None
-            if version not in FORMAT_VERSIONS:
-                out.append(
-                    error(
-                        Code.UNSUPPORTED_VERSION,
-                        f"unsupported format version {version!r}",
-                        node.span,
-                        "kompalloc",
-                        hint=f"this kompalloc reads version {', '.join(FORMAT_VERSIONS)}",
-                    )
-                )
+            check_version(node, out)
             continue
         try:
             section = model.Section(key)

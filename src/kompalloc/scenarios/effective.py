@@ -8,7 +8,6 @@ Every value a scenario or --set changed ends with a comment naming where it was 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -20,27 +19,7 @@ from kompalloc.money import format_kr, format_share
 from kompalloc.scenarios.applying import Key, default_of
 from kompalloc.scenarios.reading import SET_SOURCE
 from kompalloc.source import Span
-
-_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
-_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
-_ESCAPES = {
-    "\\": "\\\\",
-    '"': '\\"',
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\x85": "\\N",
-    "\u2028": "\\L",
-    "\u2029": "\\P",
-    "\ufeff": "\\uFEFF",
-}
-
-
-def scalar(text: str) -> str:
-    """Text as a YAML scalar: plain for id-like words, else double-quoted with escapes."""
-    if _PLAIN.fullmatch(text) and text.lower() not in _YAML_WORDS:
-        return text
-    return '"' + "".join(_ESCAPES.get(char, char) for char in text) + '"'
+from kompalloc.yamltext import scalar
 
 
 def _money(value: int) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 from kompalloc import model
 from kompalloc.diagnostics import Code, Diagnostic, did_you_mean, error
 from kompalloc.loading.convert import FIELDS, ID_PATTERN, Reader, is_invalid, read_entry
-from kompalloc.loading.loader import FORMAT_VERSIONS, NULLS, read_text
+from kompalloc.loading.loader import NULLS, check_version, read_text
 from kompalloc.loading.nodes import Map, Node, Scalar, Seq, parse
 from kompalloc.scenarios.changes import OPERATIONS, UNSET, Change, Plan, Scenario, Value
 from kompalloc.source import Span, file_span
@@ -279,18 +279,7 @@ def read_scenario(path: str) -> tuple[Scenario | None, list[Diagnostic]]:
     ok = True
     for key, (key_node, node) in root.items.items():
         if key == "kompalloc":
-            version = node.value if isinstance(node, Scalar) else None
-            if version not in FORMAT_VERSIONS:
-                out.append(
-                    error(
-                        Code.UNSUPPORTED_VERSION,
-                        f"unsupported format version {version!r}",
-                        node.span,
-                        "kompalloc",
-                        hint=f"this kompalloc reads version {', '.join(FORMAT_VERSIONS)}",
-                    )
-                )
-                ok = False
+            ok = check_version(node, out) and ok
             continue
         if key == "name":
             value = reader.ident(node, "name")
