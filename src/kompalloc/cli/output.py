@@ -158,7 +158,7 @@ def resolve_display(fmt: Format | None, money: str | None) -> tuple[Format, str]
     return fmt, money
 
 
-def _print_tables(
+def print_tables(
     out: Console,
     tables: Sequence[Table],
     money: str,
@@ -223,7 +223,7 @@ def emit(
     elif fmt is Format.TABLE:
         if output is None:
             out = console()
-            _print_tables(out, tables, money, out.width, extra, notes, footer)
+            print_tables(out, tables, money, out.width, extra, notes, footer)
             return
         import io
 
@@ -231,7 +231,7 @@ def emit(
 
         buffer = io.StringIO()
         to_file = Console(file=buffer, width=PIPE_WIDTH, color_system=None, highlight=False)
-        _print_tables(to_file, tables, money, None, extra, notes, footer)
+        print_tables(to_file, tables, money, None, extra, notes, footer)
         text = buffer.getvalue()
     else:
         text = render.tabulate_text(tables, fmt, money)

@@ -226,6 +226,7 @@ def export_text(
 
     from rich.console import Console
 
+    from kompalloc.cli.output import print_tables
     from kompalloc.reporting import render
     from kompalloc.reporting.formats import Format
 
@@ -253,16 +254,7 @@ def export_text(
         no_color=False,
         highlight=False,
     )
-    for table in tables:
-        for item in render.rich_tables(table, money, EXPORT_WIDTH):
-            console.print(item)
-            console.print()
-    for item in extra:
-        console.print(item)
-    for note in notes:
-        console.print(note, soft_wrap=True, markup=False)
-    if footer:
-        console.print(footer, style="dim", soft_wrap=True)
+    print_tables(console, tables, money, EXPORT_WIDTH, extra, notes, footer)
     if export.suffix.lower() == ".svg":
         return console.export_svg(title=title)
     return console.export_html(inline_styles=True)
