@@ -125,29 +125,33 @@ def _levels(active: list[Claim], method: str) -> tuple[dict[int, Fraction], dict
     top = {id(c): (Fraction(1) if method == "pro_rata" else Fraction(c.upper)) for c in active}
     amount: dict[int, Fraction] = {}
     frozen_by: dict[int, Cap] = {}
-    rising = list(active)
+    rising = {id(c): c for c in active}
     used: dict[int, Fraction] = {}  # per cap, what frozen claims take of it
     caps = {id(cap): cap for c in active for cap in c.caps}
+    members_of: dict[int, list[Claim]] = {key: [] for key in caps}
+    for c in active:
+        for cap in c.caps:
+            members_of[id(cap)].append(c)
     while rising:
         # The level at which each cap fills, given the claims still rising.
         best: Fraction | None = None
         best_cap: Cap | None = None
         for key, cap in caps.items():
-            members = [c for c in rising if any(x is cap for x in c.caps)]
+            members = [c for c in members_of[key] if id(c) in rising]
             if not members:
                 continue
             room = Fraction(cap.room) - used.get(key, Fraction(0))
             level = _fill_level(members, weight, top, room)
             if level is not None and (best is None or level < best):
                 best, best_cap = level, cap
-        saturate = min(top[id(c)] for c in rising)
+        saturate = min(top[k] for k in rising)
         if best is None or saturate <= best:
-            done = [c for c in rising if top[id(c)] == saturate]
+            done = [c for k, c in rising.items() if top[k] == saturate]
             level = saturate
             cap_hit = None
         else:
             assert best_cap is not None
-            done = [c for c in rising if any(x is best_cap for x in c.caps)]
+            done = [c for c in members_of[id(best_cap)] if id(c) in rising]
             level = best
             cap_hit = best_cap
         for c in done:
@@ -156,7 +160,7 @@ def _levels(active: list[Claim], method: str) -> tuple[dict[int, Fraction], dict
                 frozen_by[id(c)] = cap_hit
             for cap in c.caps:
                 used[id(cap)] = used.get(id(cap), Fraction(0)) + amount[id(c)]
-            rising.remove(c)
+            del rising[id(c)]
     return amount, frozen_by
 
 
