@@ -21,8 +21,10 @@ def command(
     set_: SetOption = None,
     json_output: Annotated[bool, typer.Option("--json", help="The decision as JSON.")] = False,
 ) -> None:
-    """Tell the whole story of one application: its round, its place in the order, every cap
-    it met, what bound it, and why it got what it got.
+    """Tell the whole story of one application's grant.
+
+    Its round and method, its place in the order, every cap it met, what bound it, and why it
+    got what it got.
 
     Example: kompalloc explain KUI-03 schemes examples/national-2021
     """

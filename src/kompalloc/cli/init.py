@@ -52,8 +52,10 @@ def command(
         typer.Argument(help="The folder to create or fill (default: here).", show_default=False),
     ] = Path(),
 ) -> None:
-    """Create a working folder: kompalloc.toml, the bundled real schemes under schemes/, an
-    applications file that explains each key, and the JSON Schema for editors.
+    """Create a working folder with a project file, the real schemes and an applications file.
+
+    kompalloc.toml, the bundled real schemes under schemes/, an applications file that explains
+    each key, and the JSON Schema for editors.
 
     Existing files are never overwritten (exit 2 names them).
 

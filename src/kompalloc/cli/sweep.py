@@ -68,8 +68,10 @@ def command(
     scenario: ScenarioOption = None,
     set_: SetOption = None,
 ) -> None:
-    """Vary one pool's cap and show how the round's total granted, the applications funded
-    and the funding line move: a table and a chart, and where more money stops helping.
+    """Vary one pool's cap and see where more money stops helping.
+
+    How the round's total granted, the applications funded and the funding line move: a table
+    and a chart.
 
     The files are loaded and validated once (and at the lowest and highest cap); each step
     re-runs only the allocation of the pool's round.
