@@ -52,7 +52,7 @@ def command(
     column, all at once; then nothing is written. Exit codes: 0 written (warnings allowed),
     1 rows, columns or the mapping have errors, 2 usage error or a file that cannot be read.
 
-    Example: kompalloc import soknader.csv --mapping mapping.yaml --output applications.yaml
+    Example: kompalloc import soknader.csv --mapping portal.mapping --output applications.yaml
     """
     import os
 
