@@ -56,10 +56,12 @@ def breaches(bundle: Bundle, app: Application, chain: Sequence[Pool] = ()) -> li
                 f"late ({app.submitted.isoformat()})",
             )
         )
-    roles = {p.role for p in app.partners}
-    if app.companies:
-        roles.add("company")
-    missing = [role for role in scheme.required_partners if role not in roles]
+    missing: list[str] = []
+    if scheme.required_partners:
+        roles = {p.role for p in app.partners}
+        if app.companies:
+            roles.add("company")
+        missing = [role for role in scheme.required_partners if role not in roles]
     if missing:
         out.append(
             Breach(
@@ -171,6 +173,58 @@ def application_limits(
     if rate is not None:
         out.append((rate[0], "rate", "scheme rate", f"the scheme's rate allows {rate[1]}"))
     return out
+
+
+def own_limit(
+    bundle: Bundle,
+    app: Application,
+    chain: Sequence[Pool],
+    sentences: dict[tuple[str, int], str] | None = None,
+) -> tuple[int, str, str, str]:
+    """The tightest of :func:`application_limits` (the first of the tightest), the same tuple.
+
+    Only the sentence of the limit that binds is written; ``sentences`` keeps each pool's
+    max-grant sentence (by pool id and depth) for the next application that draws on it.
+    """
+    best = app.requested
+    best_depth = -1  # -1: the request; otherwise the pool's depth in the chain
+    best_kind = "request"
+    for depth, pool in enumerate(chain):
+        if pool.max_grant is not None and pool.max_grant < best:
+            best, best_depth, best_kind = pool.max_grant, depth, "max_grant"
+        if pool.aid_intensity is not None and app.budget is not None:
+            amount = int(app.budget * pool.aid_intensity)  # rounded down to whole øre
+            if amount < best:
+                best, best_depth, best_kind = amount, depth, "aid_intensity"
+    scheme = bundle.schemes.get(app.scheme)
+    if (
+        scheme is not None
+        and app.participants is not None
+        and (scheme.max_per_participant is not None or scheme.max_per_study_point is not None)
+    ):
+        rate = rate_cap(bundle, app)
+        if rate is not None and rate[0] < best:
+            return (rate[0], "rate", "scheme rate", f"the scheme's rate allows {rate[1]}")
+    if best_kind == "request":
+        return (best, "request", "full request", "the full request fits")
+    pool = chain[best_depth]
+    where = "pool" if best_depth == 0 else "sub-pool"
+    if best_kind == "max_grant":
+        key = (pool.id, best_depth)
+        sentence = sentences.get(key) if sentences is not None else None
+        if sentence is None:
+            sentence = f"{where} {pool.label} grants at most {format_kr(best)}"
+            if sentences is not None:
+                sentences[key] = sentence
+        return (best, "max_grant", "max grant", sentence)
+    assert pool.aid_intensity is not None and app.budget is not None
+    return (
+        best,
+        "aid_intensity",
+        "aid intensity",
+        f"{where} {pool.label} funds at most {format_share(pool.aid_intensity)} of the budget "
+        f"{format_kr(app.budget)}",
+    )
 
 
 def rate_cap(bundle: Bundle, app: Application) -> tuple[int, str] | None:

@@ -9,21 +9,25 @@ span several of them.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 
 from kompalloc.allocation import filling
 from kompalloc.allocation.apportion import apportion
 from kompalloc.allocation.ordering import order
 from kompalloc.allocation.results import Allocation, Grant, PoolResult, RoundResult, Status
-from kompalloc.eligibility import application_limits, breaches
+from kompalloc.eligibility import breaches, own_limit
 from kompalloc.model import Application, Bundle, Limit, Pool
 from kompalloc.money import format_kr, format_share
 from kompalloc.pooltree import PoolTree, build, descendants
 
 ORE = 100
+_kr = lru_cache(maxsize=1 << 14, typed=True)(format_kr)
+"""``format_kr``, remembered: the same amounts come back again and again in grant details."""
 MONEY_KINDS = ("pool", "share", "limit", "earmark", "apportion")
 """Caps that more money in a pool would lift (unlike an institution cap or a rate)."""
 
@@ -60,6 +64,8 @@ class Claim:
     detail: str = ""
     limit: str | None = None
     position: int | None = None
+    pool_ids: tuple[str, ...] = ()
+    """The ids of its chain, root first (shared by every claim on the same chain)."""
     story: list[str] = field(default_factory=list)
     binding: Cap | None = None
     """The shared cap that stopped it getting more, if one did."""
@@ -81,9 +87,46 @@ class Claim:
             cap.room -= amount
 
     def room(self) -> tuple[int, Cap | None]:
-        """The least room among its caps, and that cap."""
-        tightest = min(self.caps, key=lambda c: c.room, default=None)
-        return (tightest.room if tightest else self.upper), tightest
+        """The least room among its caps (the first of the least), and that cap."""
+        tightest: Cap | None = None
+        least = 0
+        for cap in self.caps:
+            if tightest is None or cap.room < least:
+                tightest, least = cap, cap.room
+        return (least if tightest is not None else self.upper), tightest
+
+
+ChainKey = tuple[str, int, str | None, str | None]
+ClaimKey = tuple[tuple[str, ...], str, str | None, str | None, str, int]
+
+
+@dataclass(slots=True)
+class Memo:
+    """What applications alike share within one allocation: their chain, and their caps.
+
+    A chain depends only on the root (scheme, year), the cluster and the institution type; the
+    caps on the chain, the institution, the cluster and its type. Caps are shared objects that
+    are never replaced once made, so looking them up once per kind of application is exact.
+    """
+
+    chains: dict[ChainKey, tuple[list[Pool], tuple[str, ...], int]] = field(default_factory=dict)
+    caps: dict[ClaimKey, list[Cap]] = field(default_factory=dict)
+    limits: tuple[Limit, ...] | None = None
+    sentences: dict[tuple[str, int], str] = field(default_factory=dict)
+    """The sentence of each pool's max grant, by pool id and depth."""
+
+    def chain(
+        self, bundle: Bundle, tree: PoolTree, app: Application
+    ) -> tuple[list[Pool], tuple[str, ...], int]:
+        """The application's chain (as ``tree.chain``), its pool ids, and the pools' minimum grant."""
+        institution = bundle.institutions.get(app.institution)
+        key = (app.scheme, app.year, app.cluster, institution.type if institution else None)
+        found = self.chains.get(key)
+        if found is None:
+            chain, _ = tree.chain(bundle, app)
+            pool_min = max((p.min_grant for p in chain if p.min_grant is not None), default=0)
+            found = self.chains[key] = (chain, tuple(p.id for p in chain), pool_min)
+        return found
 
 
 def allocate(
@@ -94,11 +137,25 @@ def allocate(
     ``methods`` overrides pools' methods by root pool id ('*' for all), e.g. from the command line.
     ``stories`` also tells each grant's whole story (for ``kompalloc explain``); it costs time.
     """
+    # The engine makes no reference cycles, so the cyclic collector would only walk the whole
+    # bundle again and again as claims and grants pile up (a third of the time for 100 000
+    # applications, and more the more there are); it is switched back on afterwards.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _allocate(bundle, methods, stories)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _allocate(bundle: Bundle, methods: dict[str, str] | None, stories: bool) -> Allocation:
     tree = build(bundle)
     committed = {
         pid: sum(bundle.pools[d].committed for d in descendants(tree, pid)) for pid in bundle.pools
     }
     caps: dict[str, Cap] = {}
+    memo = Memo()
     claims: list[Claim] = []
     rounds: dict[str, RoundResult] = {}
     by_root: dict[str, list[Application]] = defaultdict(list)
@@ -107,7 +164,7 @@ def allocate(
         by_root[root.id if root else ""].append(app)
     for root_id in sorted(by_root):
         if root_id:
-            _reserve_fixed_grants(bundle, tree, by_root[root_id], committed, caps)
+            _reserve_fixed_grants(bundle, tree, by_root[root_id], committed, caps, memo)
     for root_id in sorted(by_root):
         if not root_id:
             continue
@@ -116,7 +173,7 @@ def allocate(
             (methods or {}).get(root_id) or (methods or {}).get("*") or root.method or "priority"
         )
         round_claims, result = _round(
-            bundle, tree, root, method, by_root[root_id], committed, caps, stories
+            bundle, tree, root, method, by_root[root_id], committed, caps, memo, stories
         )
         claims.extend(round_claims)
         rounds[root_id] = result
@@ -130,16 +187,17 @@ def _reserve_fixed_grants(
     applications: list[Application],
     committed: dict[str, int],
     caps: dict[str, Cap],
+    memo: Memo,
 ) -> None:
     """Charge the council's fixed grants to their caps before any round runs, so a limit
     shared with a round allocated earlier keeps room for a later round's decisions."""
     for app in applications:
         if app.fixed_grant is None:
             continue
-        chain, _ = tree.chain(bundle, app)
+        chain, ids, _ = memo.chain(bundle, tree, app)
         if breaches(bundle, app, chain):
             continue
-        for cap in _claim(bundle, app, chain, committed, caps).caps:
+        for cap in _claim(bundle, app, chain, committed, caps, memo, ids).caps:
             cap.room -= app.fixed_grant
 
 
@@ -147,7 +205,7 @@ def _grant(c: Claim) -> Grant:
     assert c.status is not None
     return Grant(
         c.app.id,
-        tuple(p.id for p in c.chain),
+        c.pool_ids or tuple(p.id for p in c.chain),
         c.app.requested,
         c.granted,
         c.status,
@@ -162,14 +220,23 @@ def _grant(c: Claim) -> Grant:
 def _pool_results(
     bundle: Bundle, tree: PoolTree, committed: dict[str, int], grants: Sequence[Grant]
 ) -> dict[str, PoolResult]:
+    # Sum per chain first (few chains, many grants), then spread each chain over its pools.
+    by_chain: dict[tuple[str, ...], list[int]] = {}
+    for g in grants:
+        sums = by_chain.get(g.pools)
+        if sums is None:
+            sums = by_chain[g.pools] = [0, 0, 0]
+        sums[0] += g.granted
+        sums[1] += g.requested
+        sums[2] += 1
     granted: dict[str, int] = defaultdict(int)
     requested: dict[str, int] = defaultdict(int)
     counts: dict[str, int] = defaultdict(int)
-    for g in grants:
-        for pid in g.pools:
-            granted[pid] += g.granted
-            requested[pid] += g.requested
-            counts[pid] += 1
+    for pools, (chain_granted, chain_requested, chain_count) in by_chain.items():
+        for pid in pools:
+            granted[pid] += chain_granted
+            requested[pid] += chain_requested
+            counts[pid] += chain_count
     return {
         pid: PoolResult(pid, p.cap, committed[pid], granted[pid], requested[pid], counts[pid])
         for pid, p in bundle.pools.items()
@@ -183,14 +250,15 @@ def fixed_grant_overdrafts(bundle: Bundle) -> list[tuple[Cap, list[str]]]:
         pid: sum(bundle.pools[d].committed for d in descendants(tree, pid)) for pid in bundle.pools
     }
     caps: dict[str, Cap] = {}
+    memo = Memo()
     charged: dict[str, list[str]] = defaultdict(list)
     for app in sorted(bundle.applications.values(), key=lambda a: a.id):
         if app.fixed_grant is None or app.institution not in bundle.institutions:
             continue
-        chain, _ = tree.chain(bundle, app)
+        chain, ids, _ = memo.chain(bundle, tree, app)
         if not chain or breaches(bundle, app, chain):
             continue
-        claim = _claim(bundle, app, chain, committed, caps)
+        claim = _claim(bundle, app, chain, committed, caps, memo, ids)
         for cap in claim.caps:
             cap.room -= app.fixed_grant
             charged[cap.key].append(app.id)
@@ -230,11 +298,49 @@ def _claim(
     chain: list[Pool],
     committed: dict[str, int],
     caps: dict[str, Cap],
+    memo: Memo | None = None,
+    pool_ids: tuple[str, ...] | None = None,
+    pool_min: int | None = None,
 ) -> Claim:
-    institution = bundle.institutions[app.institution]
-    kind = institution.type
+    kind = bundle.institutions[app.institution].type
+    upper, upper_kind, upper_short, upper_detail = own_limit(
+        bundle, app, chain, memo.sentences if memo is not None else None
+    )
+    if pool_min is None:
+        pool_min = max((p.min_grant for p in chain if p.min_grant is not None), default=0)
+    lower = max(app.min_grant or 0, pool_min, 1)
+    if memo is None:
+        mine = _claim_caps(bundle, app, chain, kind, committed, caps, _sorted_limits(bundle))
+    else:
+        if memo.limits is None:
+            memo.limits = _sorted_limits(bundle)
+        if pool_ids is None:
+            pool_ids = tuple(p.id for p in chain)
+        key = (pool_ids, app.institution, app.cluster, kind, app.scheme, app.year)
+        shared = memo.caps.get(key)
+        if shared is None:
+            shared = memo.caps[key] = _claim_caps(
+                bundle, app, chain, kind, committed, caps, memo.limits
+            )
+        mine = list(shared)  # a claim may add an apportioned share or an earmark to its own
+    return Claim(app, chain, mine, upper, upper_kind, upper_short, upper_detail, lower)
+
+
+def _sorted_limits(bundle: Bundle) -> tuple[Limit, ...]:
+    return tuple(sorted(bundle.limits.values(), key=lambda lim: lim.id)) if bundle.limits else ()
+
+
+def _claim_caps(
+    bundle: Bundle,
+    app: Application,
+    chain: list[Pool],
+    kind: str,
+    committed: dict[str, int],
+    caps: dict[str, Cap],
+    limits: tuple[Limit, ...],
+) -> list[Cap]:
+    """Every shared cap the application is charged to, made where it is the first."""
     mine: list[Cap] = []
-    limits = sorted(bundle.limits.values(), key=lambda lim: lim.id) if bundle.limits else ()
     for depth, pool in enumerate(chain):
         where = "pool" if depth == 0 else "sub-pool"
         key = f"pool:{pool.id}"
@@ -279,11 +385,7 @@ def _claim(
         key = f"limit:{limit.id}" + (f":{group}" if group else "")
         label = f"limit {limit.name or limit.id}" + (f" for {group}" if group else "")
         mine.append(_cap(caps, Cap(key, "limit", f"limit {limit.id}", label, limit.cap)))
-    own = application_limits(bundle, app, chain)
-    upper, upper_kind, upper_short, upper_detail = min(own, key=lambda t: t[0])
-    pool_min = max((p.min_grant for p in chain if p.min_grant is not None), default=0)
-    lower = max(app.min_grant or 0, pool_min, 1)
-    return Claim(app, chain, mine, upper, upper_kind, upper_short, upper_detail, lower)
+    return mine
 
 
 # --- a round --------------------------------------------------------------------------------
@@ -297,6 +399,7 @@ def _round(
     applications: list[Application],
     committed: dict[str, int],
     caps: dict[str, Cap],
+    memo: Memo,
     stories: bool = False,
 ) -> tuple[list[Claim], RoundResult]:
     unit = root.unit or ORE
@@ -310,9 +413,10 @@ def _round(
             intro += f" (lottery seed {ordering.seed})"
         intro += f", shortfall: {(root.shortfall or 'part_fund').replace('_', '-')}"
     for position, app in enumerate(ordering.applications, start=1):
-        chain, _ = tree.chain(bundle, app)
-        claim = _claim(bundle, app, chain, committed, caps)
+        chain, ids, pool_min = memo.chain(bundle, tree, app)
+        claim = _claim(bundle, app, chain, committed, caps, memo, ids, pool_min)
         claim.position = position
+        claim.pool_ids = ids
         claim.telling = stories
         if stories:
             rank = f"rank {app.rank}" if app.rank is not None else "unranked"
@@ -334,7 +438,6 @@ def _round(
                 "rules",
             )
             continue
-        pool_min = max((p.min_grant for p in chain if p.min_grant is not None), default=0)
         if app.fixed_grant is None and app.requested == 0:
             claim.decide(
                 0,
@@ -349,8 +452,8 @@ def _round(
                 0,
                 Status.NOT_FUNDED,
                 "below pool minimum",
-                f"Not funded: it asks {format_kr(app.requested)}, less than the smallest grant "
-                f"the pools make ({format_kr(pool_min)}).",
+                f"Not funded: it asks {_kr(app.requested)}, less than the smallest grant "
+                f"the pools make ({_kr(pool_min)}).",
                 "min_grant",
             )
             continue
@@ -364,7 +467,7 @@ def _round(
                 app.fixed_grant,
                 status,
                 "council decision",
-                f"Fixed by the council at {format_kr(app.fixed_grant)}, charged to every cap.",
+                f"Fixed by the council at {_kr(app.fixed_grant)}, charged to every cap.",
                 "fixed",
             )
             continue
@@ -383,8 +486,9 @@ def _round(
     else:
         filling.fill(open_claims, inner, unit)
     line, gap, note = _funding_line(claims, inner)
-    for c in claims:
-        _tell(c)
+    if stories:
+        for c in claims:
+            _tell(c)
     result = RoundResult(
         root.id,
         method,
@@ -451,7 +555,7 @@ def _apportion_caps(
         c.caps.append(_cap(caps, Cap(key, "apportion", "share exhausted", label, shares[group])))
         c.story.append(
             f"Pool {root.label} is apportioned by {spec.by.replace('_', ' ')} "
-            f"({spec.rule.replace('_', '-')}): the share of {group} is {format_kr(shares[group])}."
+            f"({spec.rule.replace('_', '-')}): the share of {group} is {_kr(shares[group])}."
         )
     return shares
 
@@ -465,13 +569,12 @@ def _earmark_phase(root: Pool, group: str, amount: int, claims: list[Claim], uni
         f"the earmark for {group}",
         amount,
     )
+    members = _exclusive_members(claims)
     for c in claims:
         if c.status is not None or group not in c.app.target_groups:
             continue
         exclusive = c.app.exclusive_group
-        if exclusive is not None and any(
-            o.granted > 0 and o.app.exclusive_group == exclusive for o in claims
-        ):
+        if exclusive is not None and any(o.granted > 0 for o in members[exclusive]):
             continue  # its group already has money: the priority pass excludes it
         room, _ = c.room()
         if min(room, earmark.room) >= c.upper == c.app.requested:
@@ -480,21 +583,31 @@ def _earmark_phase(root: Pool, group: str, amount: int, claims: list[Claim], uni
                 c.upper,
                 Status.FUNDED,
                 f"earmark {group}",
-                f"Funded in full ({format_kr(c.upper)}) from the earmark for {group}.",
+                f"Funded in full ({_kr(c.upper)}) from the earmark for {group}.",
                 "request",
             )
             c.caps.remove(earmark)
         else:
             c.story.append(
-                f"The earmark for {group} had {format_kr(earmark.room)} left: not enough to fund "
+                f"The earmark for {group} had {_kr(earmark.room)} left: not enough to fund "
                 "it in full, so it competes for the rest of the pool."
             )
+
+
+def _exclusive_members(claims: list[Claim]) -> dict[str, list[Claim]]:
+    """The claims of each exclusive group, in order."""
+    members: dict[str, list[Claim]] = defaultdict(list)
+    for c in claims:
+        if c.app.exclusive_group is not None:
+            members[c.app.exclusive_group].append(c)
+    return members
 
 
 def _priority(root: Pool, claims: list[Claim], unit: int) -> None:
     """Each application in order gets what every cap allows; the pool's shortfall policy decides the rest."""
     shortfall = root.shortfall or "part_fund"
     stopped: str | None = None
+    members = _exclusive_members(claims)
     for c in claims:
         if c.status is not None:
             continue
@@ -509,14 +622,7 @@ def _priority(root: Pool, claims: list[Claim], unit: int) -> None:
             continue
         group = c.app.exclusive_group
         if group is not None:
-            winner = next(
-                (
-                    o
-                    for o in claims
-                    if o is not c and o.app.exclusive_group == group and o.granted > 0
-                ),
-                None,
-            )
+            winner = next((o for o in members[group] if o is not c and o.granted > 0), None)
             if winner is not None:
                 c.decide(
                     0,
@@ -530,14 +636,14 @@ def _priority(root: Pool, claims: list[Claim], unit: int) -> None:
         if c.telling:
             c.story.append(
                 "At its turn: "
-                + "; ".join(f"{cap.label} had {format_kr(max(cap.room, 0))} left" for cap in c.caps)
-                + f". Its own limit: {c.upper_detail} ({format_kr(c.upper)})."
+                + "; ".join(f"{cap.label} had {_kr(max(cap.room, 0))} left" for cap in c.caps)
+                + f". Its own limit: {c.upper_detail} ({_kr(c.upper)})."
             )
         if tightest is None or room >= c.upper:
             _offer(c, c.upper, c.upper_kind, c.upper_short, c.upper_detail, unit)
         else:
             offer = max(room, 0) // unit * unit
-            why = f"{tightest.label} had {format_kr(max(room, 0))} left"
+            why = f"{tightest.label} had {_kr(max(room, 0))} left"
             c.binding = tightest
             if shortfall == "stop":
                 stopped = c.app.id
@@ -564,9 +670,7 @@ def _offer(c: Claim, offer: int, kind: str, short: str, why: str, unit: int) -> 
     """Decide on an offer: in full, partial (if acceptable), or nothing."""
     asked = c.app.requested
     if offer >= asked:
-        c.decide(
-            asked, Status.FUNDED, "full request", f"Funded in full: {format_kr(asked)}.", "request"
-        )
+        c.decide(asked, Status.FUNDED, "full request", f"Funded in full: {_kr(asked)}.", "request")
         return
     offer = offer // unit * unit  # a partial grant, whatever bound it: whole units
     if offer <= 0:
@@ -582,7 +686,7 @@ def _offer(c: Claim, offer: int, kind: str, short: str, why: str, unit: int) -> 
             0,
             Status.NOT_FUNDED,
             f"{short}; no partial",
-            f"Not funded: {format_kr(offer)} of {format_kr(asked)} was possible ({why}) and the "
+            f"Not funded: {_kr(offer)} of {_kr(asked)} was possible ({why}) and the "
             "application does not accept a partial grant.",
             "partial",
         )
@@ -591,8 +695,7 @@ def _offer(c: Claim, offer: int, kind: str, short: str, why: str, unit: int) -> 
             0,
             Status.NOT_FUNDED,
             f"{short}; below its minimum",
-            f"Not funded: {format_kr(offer)} was possible ({why}), below the minimum of "
-            f"{format_kr(c.lower)}.",
+            f"Not funded: {_kr(offer)} was possible ({why}), below the minimum of {_kr(c.lower)}.",
             "min_grant",
         )
     else:
@@ -600,7 +703,7 @@ def _offer(c: Claim, offer: int, kind: str, short: str, why: str, unit: int) -> 
             offer,
             Status.PARTIAL,
             short,
-            f"Partial grant of {format_kr(offer)} of {format_kr(asked)}: {why}.",
+            f"Partial grant of {_kr(offer)} of {_kr(asked)}: {why}.",
             kind,
         )
 
@@ -620,7 +723,7 @@ def _funding_line(claims: list[Claim], method: str) -> tuple[str | None, int | N
             return (
                 c.app.id,
                 missing,
-                f"{format_kr(missing)} more in {c.binding.label} would fund {c.app.id}",
+                f"{_kr(missing)} more in {c.binding.label} would fund {c.app.id}",
             )
     return None, None, ""
 

@@ -54,14 +54,16 @@ def order(applications: Sequence[Application], pool: Pool) -> Ordering:
     """The applications of one round in the order its pool says."""
     by_score = pool.order == "score"
     policy = pool.ties or "order"
-    ranked = sorted(applications, key=lambda a: (_primary(a, by_score), a.submitted, a.id))
+    # Each key once: (primary, submitted, id), with the application after it for the groups.
+    keyed = [(_primary(a, by_score), a.submitted, a.id, a) for a in applications]
+    keyed.sort(key=lambda k: k[:3])
     seed = None
     if policy == "lottery":
         seed = pool.seed if pool.seed is not None else default_seed(a.id for a in applications)
     out: list[Application] = []
     ties: list[tuple[str, ...]] = []
-    for key, group in groupby(ranked, key=lambda a: _primary(a, by_score)):
-        members = list(group)
+    for key, group in groupby(keyed, key=lambda k: k[0]):
+        members = [k[3] for k in group]
         unordered = key[0]  # no rank (or no score): these follow their submission order anyway
         if len(members) > 1 and not unordered:
             ties.append(tuple(a.id for a in members))
