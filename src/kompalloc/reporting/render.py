@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kompalloc.money import format_kr, format_mnok
@@ -79,16 +79,35 @@ WRAPPED_WIDTH = 22
 def fitting_columns(table: Table, width: int | None, money: str = "kr") -> list[int]:
     """The columns people see: without the table's group column and machine-only columns, and
     on a narrow terminal without the optional ones (highest ``drop`` first) until the rest fit."""
+    return _fitting(table, width, lambda i: _column_texts(table, i, money))
+
+
+def _column_texts(table: Table, i: int, money: str) -> list[str]:
+    """Column ``i``'s cells as people read them (without the unit), each distinct value formatted
+    once; the totals' cell last when the table has totals."""
+    column = table.columns[i]
+    memo: dict[Cell, str] = {}
+    texts: list[str] = []
+    append = texts.append
+    cells = [r[i] for r in table.rows]
+    if table.totals:
+        cells.append(table.totals[i])
+    for cell in cells:
+        text = memo.get(cell)
+        if text is None:
+            text = memo[cell] = text_cell(cell, column, unit=False, money=money)
+        append(text)
+    return texts
+
+
+def _fitting(table: Table, width: int | None, texts: Callable[[int], list[str]]) -> list[int]:
     keep = [i for i, c in enumerate(table.columns) if c.key != table.group and c.people]
     if width is None:
         return keep
 
     def natural(i: int) -> int:
         column = table.columns[i]
-        cells = [text_cell(r[i], column, unit=False, money=money) for r in table.rows]
-        if table.totals:
-            cells.append(text_cell(table.totals[i], column, unit=False, money=money))
-        longest = max([len(column.title), *(len(c) for c in cells)])
+        longest = max([len(column.title), *map(len, texts(i))])
         return min(longest, WRAPPED_WIDTH) if column.wrap else longest
 
     widths = {i: natural(i) for i in keep}
@@ -100,6 +119,26 @@ def fitting_columns(table: Table, width: int | None, money: str = "kr") -> list[
     return keep
 
 
+def _sections(table: Table) -> list[tuple[str | None, int, int]]:
+    """Like :func:`group_rows`, as each section's label and the slice of rows it spans."""
+    if table.group is None:
+        return [(None, 0, len(table.rows))]
+    index = [c.key for c in table.columns].index(table.group)
+    sections: list[tuple[str | None, int, int]] = []
+    label: str | None = None
+    start = 0
+    for n, row in enumerate(table.rows):
+        here = str(row[index])
+        if n == 0:
+            label = here
+        elif here != label:
+            sections.append((label, start, n))
+            label, start = here, n
+    if table.rows:
+        sections.append((label, start, len(table.rows)))
+    return sections
+
+
 def rich_tables(table: Table, money: str = "kr", width: int | None = None) -> list[RenderableType]:
     """Rich tables, one per section: amounts in kroner right-aligned, totals in the footer.
 
@@ -107,9 +146,25 @@ def rich_tables(table: Table, money: str = "kr", width: int | None = None) -> li
     from rich import box
     from rich.table import Table as RichTable
 
+    # Each cell's text is made once (each distinct amount formatted once) and serves to choose
+    # the columns, to measure them and to render them.
+    texts: dict[int, list[str]] = {}
+
+    def column_texts(i: int) -> list[str]:
+        if i not in texts:
+            texts[i] = _column_texts(table, i, money)
+        return texts[i]
+
+    keep = _fitting(table, width, column_texts)
+    shown = [column_texts(i) for i in keep]
+    caption = (
+        ("Amounts in MNOK." if money == "mnok" else "Amounts in kroner.")
+        if any(c.kind is Kind.MONEY for c in table.columns)
+        else None
+    )
     out: list[RenderableType] = []
-    sections = group_rows(table)
-    for label, rows in sections:
+    for label, start, end in _sections(table):
+        rows = table.rows[start:end]
         totals = table.totals if label is None else section_totals(table, rows)
         title = table.title if label is None else f"{table.title}: {label}"
         t = RichTable(
@@ -118,29 +173,32 @@ def rich_tables(table: Table, money: str = "kr", width: int | None = None) -> li
             show_footer=totals is not None,
             title_justify="left",
             title_style="bold",
-            caption=("Amounts in MNOK." if money == "mnok" else "Amounts in kroner.")
-            if any(c.kind is Kind.MONEY for c in table.columns)
-            else None,
+            caption=caption,
             caption_justify="left",
             caption_style="dim",
             pad_edge=False,
             show_edge=False,
             padding=(0, 1, 0, 0),
         )
-        keep = fitting_columns(table, width, money)
-        for i in keep:
+        for n, i in enumerate(keep):
             column = table.columns[i]
             numeric = column.kind is not Kind.TEXT
+            if not totals:
+                footer = ""
+            elif label is None:
+                footer = shown[n][-1]
+            else:
+                footer = text_cell(totals[i], column, unit=False, money=money)
             t.add_column(
                 column.title,
-                footer=text_cell(totals[i], column, unit=False, money=money) if totals else "",
+                footer=footer,
                 justify="right" if numeric else "left",
                 no_wrap=not column.wrap,
                 overflow="fold",
                 min_width=None,
             )
-        for row in rows:
-            t.add_row(*(text_cell(row[i], table.columns[i], unit=False, money=money) for i in keep))
+        for cells in zip(*(texts[start:end] for texts in shown), strict=True):
+            t.add_row(*cells)
         out.append(t)
     return out
 
