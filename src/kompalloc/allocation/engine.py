@@ -535,7 +535,7 @@ def _apportion_caps(
         {g: -(-v // unit) for g, v in spec.floors.items()},
         {g: v // unit for g, v in spec.caps.items()},
     )
-    shares = {g: n * unit for g, n in units.items()}
+    shares = {g: units[g] * unit for g in sorted(units)}  # in id order, whatever the hash seed
     for c in claims:
         kind = bundle.institutions[c.app.institution].type
         group = _group(spec.by, c.app, kind)
