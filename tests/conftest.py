@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -10,6 +12,26 @@ from typer.testing import CliRunner
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMES = ROOT / "schemes"
 EXAMPLES = ROOT / "examples"
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+
+
+def invoke(runner: CliRunner, *args: str) -> Any:
+    """Run the CLI and let a bug show as a traceback, not as an exit code."""
+    from kompalloc.cli.app import app
+
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def check_golden(name: str, text: str) -> None:
+    """Compare with tests/golden/NAME; UPDATE_GOLDEN=1 rewrites it, and a missing one fails once."""
+    path = GOLDEN / name
+    if UPDATE or not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if not UPDATE:
+            pytest.fail(f"golden file {name} was missing and has been written; run again")
+    assert text == path.read_text(encoding="utf-8"), f"differs from golden/{name} (UPDATE_GOLDEN=1)"
 
 
 @pytest.fixture

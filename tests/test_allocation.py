@@ -259,9 +259,13 @@ def test_scheme_rates_cap_the_grant_per_participant_and_per_study_point():
         pools=[pool("p", 100 * MNOK)],
         applications=[
             # 20 participants: 1 000 000 kr per participant rate, 20 x 7,5 x 1 000 = 150 000 kr
-            application("a", 2 * MNOK, rank=1, participants=20, study_points=Decimal("7.5"), partial=True),
+            application(
+                "a", 2 * MNOK, rank=1, participants=20, study_points=Decimal("7.5"), partial=True
+            ),
             # 10 x 50 000 = 500 000 kr per participant binds before 10 x 100 x 1 000 = 1 000 000
-            application("b", 2 * MNOK, rank=2, participants=10, study_points=Decimal(100), partial=True),
+            application(
+                "b", 2 * MNOK, rank=2, participants=10, study_points=Decimal(100), partial=True
+            ),
             application("c", 1 * MNOK, rank=3),  # no participants: the rate cannot be checked
             application("d", 1 * MNOK, rank=4, participants=3),  # no study points either
         ],

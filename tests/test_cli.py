@@ -12,12 +12,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT
+from conftest import ROOT, check_golden, invoke
 from kompalloc import __version__
 from kompalloc.cli.app import app
 
-GOLDEN = Path(__file__).parent / "golden"
-UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 KONGSBERG = ["schemes", "examples/kongsberg-2021"]
 NATIONAL = ["schemes", "examples/national-2021"]
 
@@ -26,20 +24,6 @@ NATIONAL = ["schemes", "examples/national-2021"]
 def _in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
     # Relative paths, as README uses them: diagnostics and stamps name files the same way.
     monkeypatch.chdir(ROOT)
-
-
-def invoke(runner: CliRunner, *args: str):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, list(args), catch_exceptions=False)
-
-
-def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE or not path.exists():
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        if not UPDATE:
-            pytest.fail(f"golden file {name} was missing and has been written; run again")
-    assert text == path.read_text(encoding="utf-8"), f"differs from golden/{name} (UPDATE_GOLDEN=1)"
 
 
 def test_version(runner: CliRunner) -> None:
@@ -193,10 +177,17 @@ def test_colour_only_on_a_terminal_and_never_with_no_color() -> None:
     piped = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=base, check=False)
     assert "\x1b[" not in piped.stdout  # not a terminal: no escape codes at all
     forced = {**base, "FORCE_COLOR": "1", "TERM": "xterm-256color"}
-    coloured = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=forced, check=False)
+    coloured = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, env=forced, check=False
+    )
     assert colour_codes(coloured.stdout)  # the check can fail: a terminal does get colour
     plain = subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, env={**forced, "NO_COLOR": "1"}, check=False
+        command,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**forced, "NO_COLOR": "1"},
+        check=False,
     )
     assert colour_codes(plain.stdout) == []
 
@@ -305,7 +296,9 @@ def test_explain_tells_the_story_of_one_application(runner: CliRunner) -> None:
     assert out.startswith("KUI-03: ")
     assert "Decision: partial, 2\u00a0000\u00a0000\u00a0kr (institution cap)" in out
     assert "2. Place 3 of 10 in the order (rank 3)." in out
-    assert "the institution cap of sub-pool Eksportklynger had 2\u00a0000\u00a0000\u00a0kr left" in out
+    assert (
+        "the institution cap of sub-pool Eksportklynger had 2\u00a0000\u00a0000\u00a0kr left" in out
+    )
     result = invoke(runner, "explain", "KUI-3", *NATIONAL)
     assert result.exit_code == 2
     assert "did you mean 'KUI-03'?" in result.stderr
@@ -319,8 +312,13 @@ def test_check_finds_no_difference_then_every_difference(runner: CliRunner, tmp_
     assert same.stdout.startswith("kompalloc check: all 36 grants match")
     changed = invoke(runner, "check", str(decisions), *NATIONAL, "--method", "pro_rata")
     assert changed.exit_code == 1
-    assert "~ IFS-08: partial 1\u00a0850\u00a0000\u00a0kr -> funded 2\u00a0000\u00a0000\u00a0kr" in changed.stdout
-    assert changed.stdout.splitlines()[-1].startswith("kompalloc check: 14 of 36 applications differ")
+    assert (
+        "~ IFS-08: partial 1\u00a0850\u00a0000\u00a0kr -> funded 2\u00a0000\u00a0000\u00a0kr"
+        in changed.stdout
+    )
+    assert changed.stdout.splitlines()[-1].startswith(
+        "kompalloc check: 14 of 36 applications differ"
+    )
     decisions.write_text("{}", encoding="utf-8")
     broken = invoke(runner, "check", str(decisions), *NATIONAL)
     assert broken.exit_code == 2
@@ -335,7 +333,9 @@ def test_check_finds_no_difference_then_every_difference(runner: CliRunner, tmp_
         (["--method", "apportion"], "--method apportion needs the pool's 'apportion:' settings"),
     ],
 )
-def test_bad_method_overrides_are_usage_errors(runner: CliRunner, args: list[str], message: str) -> None:
+def test_bad_method_overrides_are_usage_errors(
+    runner: CliRunner, args: list[str], message: str
+) -> None:
     result = invoke(runner, "allocate", *NATIONAL, *args)
     assert result.exit_code == 2
     assert message in result.stderr
@@ -398,6 +398,9 @@ def test_the_stamp_records_command_line_overrides(runner: CliRunner) -> None:
     result = invoke(runner, *args, "--method", "pro_rata", "-f", "json")
     assert result.exit_code == 0, result.output
     overrides = json.loads(result.stdout)["overrides"]
-    assert overrides == ["--set pools.kompetanseloft-kongsberg-2021.cap=12MNOK", "--method pro_rata"]
+    assert overrides == [
+        "--set pools.kompetanseloft-kongsberg-2021.cap=12MNOK",
+        "--method pro_rata",
+    ]
     line = invoke(runner, *args).stdout.rstrip().splitlines()[-1]
     assert line.endswith("· --set pools.kompetanseloft-kongsberg-2021.cap=12MNOK")

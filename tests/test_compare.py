@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT
+from conftest import ROOT, check_golden, invoke
 from kompalloc.cli.app import app
 from kompalloc.cli.compare import EXIT_CHANGED
 
-GOLDEN = Path(__file__).parent / "golden"
-UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 KONGSBERG = ["schemes", "examples/kongsberg-2021"]
 NATIONAL = ["schemes", "examples/national-2021"]
 K = "examples/kongsberg-2021/scenarios/"
@@ -33,19 +30,6 @@ THREE = [
 @pytest.fixture(autouse=True)
 def _in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-
-
-def invoke(runner: CliRunner, *args: str):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, list(args), catch_exceptions=False)
-
-
-def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE or not path.exists():
-        path.write_text(text, encoding="utf-8")
-        if not UPDATE:
-            pytest.fail(f"golden file {name} was missing and has been written; run again")
-    assert text == path.read_text(encoding="utf-8"), f"differs from golden/{name} (UPDATE_GOLDEN=1)"
 
 
 @pytest.mark.parametrize(

@@ -62,7 +62,9 @@ def test_project_strictness_and_codes_apply_and_the_command_line_adds_to_them(wo
     (work / "round" / "extra.yaml").write_text(
         "clusters:\n  zz: {name: NO}\n", encoding="utf-8"
     )  # one KA215 warning
-    (work / "kompalloc.toml").write_text('paths = ["schemes", "round"]\nstrict = true\n', encoding="utf-8")
+    (work / "kompalloc.toml").write_text(
+        'paths = ["schemes", "round"]\nstrict = true\n', encoding="utf-8"
+    )
     assert run("validate").exit_code == 1
     assert run("validate", "--ignore", "KA215").exit_code == 0
     (work / "kompalloc.toml").write_text(
@@ -76,7 +78,7 @@ def test_project_strictness_and_codes_apply_and_the_command_line_adds_to_them(wo
     [
         ('paths = "schemes"\ncolour = "red"\n', "unknown key 'colour'"),
         ("strict = 1\n", "'strict' must be true or false"),
-        ('money = "euro"\n', "'money' must be \"kr\" or \"mnok\""),
+        ('money = "euro"\n', '\'money\' must be "kr" or "mnok"'),
         ("paths = [1]\n", "'paths' must be a list of text"),
         ('ignore = ["KA9999"]\npaths = ["schemes"]\n', "unknown code KA9999"),
         ("paths = [\n", "cannot read the project file"),
@@ -89,14 +91,20 @@ def test_a_broken_project_file_is_a_usage_error(work: Path, content: str, messag
     assert message in result.stderr
 
 
-def test_init_makes_a_folder_that_validates_and_never_overwrites(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_init_makes_a_folder_that_validates_and_never_overwrites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     project_module.current.cache_clear()
     result = run("init", "round")
     assert result.exit_code == 0, result.output
-    made = sorted(p.relative_to(tmp_path / "round").as_posix() for p in (tmp_path / "round").rglob("*"))
+    made = sorted(
+        p.relative_to(tmp_path / "round").as_posix() for p in (tmp_path / "round").rglob("*")
+    )
     assert {"kompalloc.toml", "applications.yaml", "kompalloc.schema.json", "schemes"} <= set(made)
-    assert len([m for m in made if m.startswith("schemes/")]) == len(list((ROOT / "schemes").glob("*.yaml")))
+    assert len([m for m in made if m.startswith("schemes/")]) == len(
+        list((ROOT / "schemes").glob("*.yaml"))
+    )
     monkeypatch.chdir(tmp_path / "round")
     project_module.current.cache_clear()
     result = run("validate")
@@ -116,7 +124,9 @@ def test_init_makes_a_folder_that_validates_and_never_overwrites(tmp_path: Path,
     assert "will not overwrite" in again.stderr
 
 
-@pytest.mark.parametrize("kind", ["schemes", "pools", "clusters", "institutions", "applications", "limits"])
+@pytest.mark.parametrize(
+    "kind", ["schemes", "pools", "clusters", "institutions", "applications", "limits"]
+)
 def test_list_every_kind(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     result = run("list", kind, "schemes", "examples/apportion-2022", "--format", "json")

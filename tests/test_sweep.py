@@ -7,7 +7,6 @@ is a hypothesis property here, and every exception is a worked example.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
@@ -19,16 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from conftest import ROOT
+from conftest import ROOT, check_golden, invoke
 from factories import SPAN, application, bundle, cluster, pool
 from kompalloc.allocation import allocate
-from kompalloc.cli.app import app
 from kompalloc.loading import load
 from kompalloc.model import Apportion, Bundle, Limit
 from kompalloc.scenarios.sweep import caps_between, sweep
 
-GOLDEN = Path(__file__).parent / "golden"
-UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 KONGSBERG = ["schemes", "examples/kongsberg-2021"]
 NATIONAL = ["schemes", "examples/national-2021"]
 MNOK = 100_000_000
@@ -38,19 +34,6 @@ STEP = MNOK // 10  # amounts in the generated rounds are tenths of a MNOK
 @pytest.fixture(autouse=True)
 def _in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-
-
-def invoke(runner: CliRunner, *args: str):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, list(args), catch_exceptions=False)
-
-
-def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE or not path.exists():
-        path.write_text(text, encoding="utf-8")
-        if not UPDATE:
-            pytest.fail(f"golden file {name} was missing and has been written; run again")
-    assert text == path.read_text(encoding="utf-8"), f"differs from golden/{name} (UPDATE_GOLDEN=1)"
 
 
 # --- the command -----------------------------------------------------------------------------
