@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kompalloc.money import format_kr, format_mnok
@@ -13,7 +15,11 @@ from kompalloc.reporting.formats import TABULATE_FORMATS, Format
 from kompalloc.reporting.tables import Cell, Column, Kind, Table
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+    from rich.measure import Measurement
+    from rich.segment import Segment
+    from rich.style import Style
+    from rich.table import Table as RichTable
 
 
 def _share(cell: tuple[int, int]) -> str:
@@ -139,13 +145,392 @@ def _sections(table: Table) -> list[tuple[str | None, int, int]]:
     return sections
 
 
+@dataclass(frozen=True, slots=True)
+class FastColumn:
+    """A column of a :class:`FastTable`: its title, footer, alignment and whether it wraps."""
+
+    header: str
+    footer: str
+    right: bool
+    """Right-aligned (numbers and amounts); else left-aligned."""
+    wrap: bool
+
+
+class FastTable:
+    """A table of plain text cells that prints exactly like :meth:`rich_table`, only faster.
+
+    Rich lays out and renders every cell through its general machinery (markup, measuring,
+    wrapping, padding), which takes seconds for thousands of rows. This one chooses the column
+    widths like Rich's table does (measuring, with Rich, only the cells that decide a width),
+    lets Rich render the title, caption, header, footer and every cell that is not plain
+    single-line text or does not fit its column, and writes the other cells itself: each as the
+    segments Rich makes of it. tests/test_render_fast.py checks, over random tables, consoles and
+    widths, that the segments are the same as Rich's. Only Rich's public API is used.
+    """
+
+    __slots__ = ("caption", "columns", "rows", "show_footer", "title")
+
+    def __init__(
+        self,
+        title: str,
+        caption: str | None,
+        columns: Sequence[FastColumn],
+        rows: Sequence[Sequence[str]],
+        *,
+        show_footer: bool,
+    ) -> None:
+        self.title = title
+        self.caption = caption
+        self.columns = list(columns)
+        self.rows = rows
+        self.show_footer = show_footer
+
+    def rich_table(self) -> RichTable:
+        """The Rich table this one prints like."""
+        from rich import box
+        from rich.table import Table as RichTable
+
+        t = RichTable(
+            title=self.title,
+            box=box.SIMPLE_HEAD,
+            show_footer=self.show_footer,
+            title_justify="left",
+            title_style="bold",
+            caption=self.caption,
+            caption_justify="left",
+            caption_style="dim",
+            pad_edge=False,
+            show_edge=False,
+            padding=(0, 1, 0, 0),
+        )
+        for column in self.columns:
+            t.add_column(
+                column.header,
+                footer=column.footer,
+                justify="right" if column.right else "left",
+                no_wrap=not column.wrap,
+                overflow="fold",
+                min_width=None,
+            )
+        for row in self.rows:
+            t.add_row(*row)
+        return t
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        from rich.measure import Measurement
+
+        return Measurement.get(console, options, self.rich_table())
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        count = len(self.columns)
+        if not count or options.max_width - (count - 1) < 2 * count:
+            yield self.rich_table()  # nothing to gain, and Rich's corner cases stay Rich's
+            return
+        yield from _render_fast(self, console, options)
+
+
+_PLAIN_CHARS: dict[str, bool] = {}
+_EMOJI_LIKE = re.compile(r":\S*:")
+_COMMON: list[re.Pattern[str]] = []
+
+
+def _plain_char(char: str) -> bool:
+    from rich.cells import cell_len
+
+    ok = _PLAIN_CHARS.get(char)
+    if ok is None:
+        ok = _PLAIN_CHARS[char] = (
+            char != "[" and (char.isprintable() or char == "\u00a0") and cell_len(char) == 1
+        )
+    return ok
+
+
+def _common_plain() -> re.Pattern[str]:
+    """Texts of plain characters from the Latin alphabets, checked at once."""
+    if not _COMMON:
+        chars = (chr(code) for code in range(0x20, 0x250))
+        _COMMON.append(re.compile(f"[{''.join(re.escape(c) for c in chars if _plain_char(c))}]+"))
+    return _COMMON[0]
+
+
+def _plain(text: str) -> bool:
+    """Whether Rich shows ``text`` as it is, one cell per character, when it fits: no markup,
+    no emoji codes, no control or wide or zero-width characters, no whitespace at either end."""
+    return (
+        bool(text)
+        and not text[0].isspace()
+        and not text[-1].isspace()
+        and not (":" in text and _EMOJI_LIKE.search(text))
+        and (_common_plain().fullmatch(text) is not None or all(map(_plain_char, set(text))))
+    )
+
+
+def _ratio_reduce(
+    total: int, ratios: list[int], maximums: list[int], values: list[int]
+) -> list[int]:
+    """Rich's way of taking ``total`` off ``values`` in proportion to ``ratios`` (rich._ratio)."""
+    ratios = [ratio if maximum else 0 for ratio, maximum in zip(ratios, maximums, strict=True)]
+    total_ratio = sum(ratios)
+    if not total_ratio:
+        return values[:]
+    remaining = total
+    result: list[int] = []
+    for ratio, maximum, value in zip(ratios, maximums, values, strict=True):
+        if ratio and total_ratio > 0:
+            distributed = min(maximum, round(ratio * remaining / total_ratio))
+            result.append(value - distributed)
+            remaining -= distributed
+            total_ratio -= ratio
+        else:
+            result.append(value)
+    return result
+
+
+def _collapse_widths(widths: list[int], wrapable: list[bool], max_width: int) -> list[int]:
+    """Rich's table narrowing: the widest wrapping columns give up width first."""
+    total_width = sum(widths)
+    excess_width = total_width - max_width
+    if any(wrapable):
+        while total_width and excess_width > 0:
+            max_column = max(w for w, wrap in zip(widths, wrapable, strict=True) if wrap)
+            second_max_column = max(
+                w if wrap and w != max_column else 0
+                for w, wrap in zip(widths, wrapable, strict=True)
+            )
+            column_difference = max_column - second_max_column
+            ratios = [
+                1 if (w == max_column and wrap) else 0
+                for w, wrap in zip(widths, wrapable, strict=True)
+            ]
+            if not any(ratios) or not column_difference:
+                break
+            max_reduce = [min(excess_width, column_difference)] * len(widths)
+            widths = _ratio_reduce(excess_width, ratios, max_reduce, widths)
+            total_width = sum(widths)
+            excess_width = total_width - max_width
+    return widths
+
+
+def _render_fast(table: FastTable, console: Console, options: ConsoleOptions) -> RenderResult:
+    """What Rich's ``Table.__rich_console__`` yields for ``table.rich_table()``, step by step."""
+    from rich import box
+    from rich.measure import Measurement
+    from rich.padding import Padding
+    from rich.segment import Segment
+    from rich.style import Style
+
+    columns = table.columns
+    count = len(columns)
+    last = count - 1
+    # Without colours, a record or Windows' console API, styles do not show and the segments of
+    # a line can be one.
+    merge = console.color_system is None and not console.record and not console.legacy_windows
+    pads = [(0, 0 if i == last else 1, 0, 0) for i in range(count)]
+    rows = table.rows
+    plain: dict[str, bool] = {}
+    for row in rows:
+        for text in row:
+            if text not in plain:
+                plain[text] = _plain(text)
+
+    # What decides each column's width: its header and footer, its longest plain cell (all
+    # plain cells measure like it, only narrower) and every other cell, each measured by Rich.
+    deciders: list[list[str]] = []
+    for i, column in enumerate(columns):
+        cells = [column.header, *([column.footer] if table.show_footer else [])]
+        longest = ""
+        for row in rows:
+            text = row[i]
+            if not plain[text]:
+                cells.append(text)
+            elif len(text) > len(longest):
+                longest = text
+        if longest:
+            cells.append(longest)
+        deciders.append(cells)
+
+    def measure(i: int, opts: ConsoleOptions) -> int:
+        if opts.max_width < 1:
+            return 0
+        widest = max(
+            Measurement.get(console, opts, Padding(text, pads[i])).maximum for text in deciders[i]
+        )
+        return min(widest, opts.max_width)
+
+    extra_width = count - 1
+    opts = options.update_width(options.max_width - extra_width)
+    max_width = opts.max_width
+    widths = [measure(i, opts) or 1 for i in range(count)]
+    if sum(widths) > max_width:
+        widths = _collapse_widths(widths, [c.wrap for c in columns], max_width)
+        if sum(widths) > max_width:
+            excess = sum(widths) - max_width
+            widths = _ratio_reduce(excess, [1] * count, widths, widths)
+        widths = [measure(i, opts.update_width(w)) or 0 for i, w in enumerate(widths)]
+    table_width = sum(widths) + extra_width
+    render_options = options.update(width=table_width, highlight=False, height=None)
+
+    if table.title:
+        title = console.render_str(table.title, style="bold", highlight=False)
+        yield from console.render(title, render_options.update(justify="left"))
+
+    border = console.get_style("") + console.get_style("")
+    the_box = box.SIMPLE_HEAD.substitute(render_options, safe=console.safe_box)
+    new_line = Segment.line()
+    null = Style.null()
+    cell_options = [
+        render_options.update(
+            width=width,
+            justify="right" if column.right else "left",
+            no_wrap=not column.wrap,
+            overflow="fold",
+            height=None,
+            highlight=False,
+        )
+        for width, column in zip(widths, columns, strict=True)
+    ]
+
+    def divider(vertical: str) -> Segment:
+        # A whitespace divider takes the row's background (rows here have no style).
+        return Segment(vertical, border if vertical.strip() else null.background_style + border)
+
+    def rich_row(texts: Sequence[str], style: Style, align: Any, vertical: str) -> RenderResult:
+        """The header or the footer, rendered as Rich's table renders them."""
+        lines_of = [
+            console.render_lines(Padding(text, pads[i]), cell_options[i], style=style)
+            for i, text in enumerate(texts)
+        ]
+        height = max(1, *(len(lines) for lines in lines_of))
+        shaped = [
+            Segment.set_shape(align(lines, width, height, style), width, height)
+            for width, lines in zip(widths, lines_of, strict=True)
+        ]
+        between = divider(vertical)
+        for line_no in range(height):
+            for i, lines in enumerate(shaped):
+                yield from lines[line_no]
+                if i != last:
+                    yield between
+            yield new_line
+
+    header_style = console.get_style("table.header") + console.get_style("")
+    yield from rich_row(
+        [c.header for c in columns], header_style, Segment.align_bottom, the_box.head_vertical
+    )
+    yield Segment(the_box.get_row(widths, "head", edge=False), border)
+    yield new_line
+    # Every body row has the box's middle divider but the last without a footer, the foot's.
+    dividers = (
+        divider(the_box.mid_vertical),
+        divider(the_box.mid_vertical if table.show_footer else the_box.foot_vertical),
+    )
+    yield from _body(table, console, widths, pads, cell_options, plain, dividers, merge)
+
+    if table.show_footer:
+        yield Segment(the_box.get_row(widths, "foot", edge=False), border)
+        yield new_line
+        footer_style = console.get_style("table.footer") + console.get_style("")
+        yield from rich_row(
+            [c.footer for c in columns], footer_style, Segment.align_top, the_box.foot_vertical
+        )
+
+    if table.caption:
+        caption = console.render_str(table.caption, style="dim", highlight=False)
+        yield from console.render(caption, render_options.update(justify="left"))
+
+
+def _body(
+    table: FastTable,
+    console: Console,
+    widths: list[int],
+    pads: list[tuple[int, int, int, int]],
+    cell_options: list[ConsoleOptions],
+    plain: dict[str, bool],
+    dividers: tuple[Segment, Segment],
+    merge: bool,
+) -> RenderResult:
+    """The body rows as Rich's table renders them, with ``dividers`` between the cells of every
+    row but the last and of the last: each distinct cell of a column made once, by hand when its
+    text is plain and fits, else by Rich; each line one segment when ``merge`` (no styles show)."""
+    from rich.padding import Padding
+    from rich.segment import Segment
+    from rich.style import Style
+
+    null = Style.null()
+    style = console.get_style("") + null  # the cells' style and the rows' (none of either)
+    new_line = Segment.line()
+    rows = table.rows
+    if not rows:
+        return
+
+    def lines_of(i: int, text: str) -> list[list[Segment]]:
+        width = widths[i]
+        right = pads[i][1]
+        content = width - right
+        if plain[text] and len(text) <= content:
+            padded = text.rjust(content) if table.columns[i].right else text.ljust(content)
+            return [[Segment(padded), Segment(" " * right, null)] if right else [Segment(padded)]]
+        rendered = console.render_lines(Padding(text, pads[i]), cell_options[i], style=style)
+        # Rich's set_shape: each line to the column's width, padded without a style.
+        lines = [Segment.adjust_line_length(line, width) for line in rendered]
+        return lines or [[Segment(" " * width, style)]]
+
+    made = [
+        {text: lines_of(i, text) for text in {row[i] for row in rows}} for i in range(len(widths))
+    ]
+    # Rich's align_top: a cell with fewer lines than its row gets blank lines under it.
+    blanks = [[Segment(" " * width, style)] for width in widths]
+    tall = any(len(lines) > 1 for cells in made for lines in cells.values())
+
+    def line_texts(lines: list[list[Segment]]) -> list[str]:
+        return ["".join(segment.text for segment in line) for line in lines]
+
+    if merge:
+        texts = [{text: line_texts(lines) for text, lines in cells.items()} for cells in made]
+        blank_texts = [blank[0].text for blank in blanks]
+        if not tall:
+            firsts = [{text: lines[0] for text, lines in cells.items()} for cells in texts]
+            for sep, part in ((dividers[0].text, rows[:-1]), (dividers[1].text, rows[-1:])):
+                join = sep.join
+                for row in part:
+                    yield Segment(
+                        join([first[text] for first, text in zip(firsts, row, strict=True)])
+                    )
+                    yield new_line
+            return
+        for n, row in enumerate(rows):
+            join = dividers[n == len(rows) - 1].text.join
+            strings = [column[text] for column, text in zip(texts, row, strict=True)]
+            for line_no in range(max(map(len, strings))):
+                yield Segment(
+                    join(
+                        [
+                            lines[line_no] if line_no < len(lines) else blank_texts[i]
+                            for i, lines in enumerate(strings)
+                        ]
+                    )
+                )
+                yield new_line
+        return
+
+    last = len(widths) - 1
+    for n, row in enumerate(rows):
+        between = dividers[n == len(rows) - 1]
+        cells = [column[text] for column, text in zip(made, row, strict=True)]
+        for line_no in range(max(map(len, cells)) if tall else 1):
+            for i, lines in enumerate(cells):
+                yield from lines[line_no] if line_no < len(lines) else blanks[i]
+                if i != last:
+                    yield between
+            yield new_line
+
+
 def rich_tables(table: Table, money: str = "kr", width: int | None = None) -> list[RenderableType]:
     """Rich tables, one per section: amounts in kroner right-aligned, totals in the footer.
 
-    With ``width`` (the terminal's), optional columns are left out until the table fits."""
-    from rich import box
-    from rich.table import Table as RichTable
-
+    With ``width`` (the terminal's), optional columns are left out until the table fits.
+    Each is a :class:`FastTable`: it prints exactly what the Rich table of
+    :meth:`FastTable.rich_table` prints, many times faster."""
     # Each cell's text is made once (each distinct amount formatted once) and serves to choose
     # the columns, to measure them and to render them.
     texts: dict[int, list[str]] = {}
@@ -166,40 +551,27 @@ def rich_tables(table: Table, money: str = "kr", width: int | None = None) -> li
     for label, start, end in _sections(table):
         rows = table.rows[start:end]
         totals = table.totals if label is None else section_totals(table, rows)
-        title = table.title if label is None else f"{table.title}: {label}"
-        t = RichTable(
-            title=title,
-            box=box.SIMPLE_HEAD,
-            show_footer=totals is not None,
-            title_justify="left",
-            title_style="bold",
-            caption=caption,
-            caption_justify="left",
-            caption_style="dim",
-            pad_edge=False,
-            show_edge=False,
-            padding=(0, 1, 0, 0),
-        )
+        columns: list[FastColumn] = []
         for n, i in enumerate(keep):
             column = table.columns[i]
-            numeric = column.kind is not Kind.TEXT
             if not totals:
                 footer = ""
             elif label is None:
                 footer = shown[n][-1]
             else:
                 footer = text_cell(totals[i], column, unit=False, money=money)
-            t.add_column(
-                column.title,
-                footer=footer,
-                justify="right" if numeric else "left",
-                no_wrap=not column.wrap,
-                overflow="fold",
-                min_width=None,
+            columns.append(
+                FastColumn(column.title, footer, column.kind is not Kind.TEXT, column.wrap)
             )
-        for cells in zip(*(texts[start:end] for texts in shown), strict=True):
-            t.add_row(*cells)
-        out.append(t)
+        out.append(
+            FastTable(
+                table.title if label is None else f"{table.title}: {label}",
+                caption,
+                columns,
+                list(zip(*(texts[start:end] for texts in shown), strict=True)),
+                show_footer=totals is not None,
+            )
+        )
     return out
 
 
