@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from kompalloc.cli.common import Paths
 from kompalloc.cli.output import (
     AsOfOption,
     EffectiveOption,
@@ -13,6 +12,7 @@ from kompalloc.cli.output import (
     ScenarioOption,
     SetOption,
 )
+from kompalloc.cli.params import Paths
 
 
 def command(

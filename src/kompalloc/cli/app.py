@@ -1,87 +1,37 @@
-"""The kompalloc Typer application: registers the commands and handles interrupts and closed pipes."""
+"""The console-script entry point: fast paths first, else the Typer application.
+
+Importing this module is cheap: the Typer application (kompalloc.cli.typer_app, with every
+command) is built only when ``app`` is first used or a command needs it. ``--version`` and
+plain ``validate`` runs are answered without Typer (kompalloc.cli.fast), with the same output
+and exit code.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
-
-import typer
-
-from kompalloc import __version__
-from kompalloc.cli import (
-    allocate,
-    check,
-    compare,
-    explain,
-    explain_code,
-    import_,
-    init,
-    list_,
-    report,
-    schema,
-    sweep,
-    validate,
-)
-
-app = typer.Typer(
-    name="kompalloc",
-    help="Allocate Norwegian competence-funding money: validate scheme files, allocate pools "
-    "against their caps, and report what is granted and what remains.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
-)
+from typing import Any
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"kompalloc {__version__}")
-        raise typer.Exit()
+def __getattr__(name: str) -> Any:
+    """``app``, the Typer application, built on first use."""
+    if name == "app":
+        from kompalloc.cli.typer_app import app
 
-
-@app.callback()
-def _main(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Print the version and exit."
-        ),
-    ] = False,
-    quiet: Annotated[
-        bool,
-        typer.Option(
-            "--quiet", "-q", help="Say nothing on stderr but errors: no warnings, no progress."
-        ),
-    ] = False,
-    verbose: Annotated[
-        bool,
-        typer.Option("--verbose", "-v", help="Print every warning in full, not just their count."),
-    ] = False,
-) -> None:
-    """Allocate Norwegian competence-funding money from YAML files."""
-    from kompalloc.cli import common
-
-    common.VERBOSITY = -1 if quiet else 1 if verbose else 0
-
-
-app.command("validate")(validate.command)
-app.command("allocate")(allocate.command)
-app.command("report")(report.command)
-app.command("explain")(explain.command)
-app.command("check")(check.command)
-app.command("compare")(compare.command)
-app.command("sweep")(sweep.command)
-app.command("explain-code")(explain_code.command)
-app.command("schema")(schema.command)
-app.command("list")(list_.command)
-app.command("init")(init.command)
-app.command("import")(import_.command)
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
     """The console-script entry point."""
     try:
+        from kompalloc.cli.fast import run_fast
+
+        code = run_fast(sys.argv[1:])
+        if code is not None:
+            sys.exit(code)
+        from kompalloc.cli.typer_app import app
+
         app()
     except SystemExit as exc:
         if exc.code == 130:  # Typer turns Ctrl-C into a silent exit 130; say what happened

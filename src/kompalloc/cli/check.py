@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from kompalloc.cli.common import Paths
 from kompalloc.cli.output import AsOfOption, MethodOption, ScenarioOption, SetOption
+from kompalloc.cli.params import Paths
 
 
 def command(

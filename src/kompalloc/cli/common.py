@@ -1,4 +1,8 @@
-"""What the commands share: loading with validation, exit codes, consoles and atomic output files."""
+"""What the commands share: loading with validation, exit codes, consoles and atomic output files.
+
+It imports neither Typer nor Rich at module level: ``kompalloc validate`` runs without them
+(see kompalloc.cli.fast).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,7 @@ import stat
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
-
-import typer
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -35,15 +37,6 @@ EXIT_USAGE = 2
 EXIT_OUTPUT = 3
 """The output file could not be written."""
 
-Paths = Annotated[
-    list[Path] | None,
-    typer.Argument(
-        help="YAML files and folders (searched recursively for *.yaml and *.yml); "
-        "default: the 'paths' of the project file (kompalloc.toml).",
-        show_default=False,
-    ),
-]
-
 
 def project() -> Project:
     """The project file's settings; a broken project file stops the run with exit 2."""
@@ -67,6 +60,26 @@ def resolve_paths(paths: list[Path] | None) -> list[Path]:
         EXIT_USAGE,
     )
     return []
+
+
+def plain(stream: TextIO) -> bool:
+    """Whether Rich would certainly print to this stream without colour or other escape codes.
+
+    The same test as Rich's Console.is_terminal, answered without importing Rich; False (ask
+    Rich) whenever the environment could make Rich decide otherwise.
+    """
+    import builtins
+
+    if "TTY_COMPATIBLE" in os.environ or "FORCE_COLOR" in os.environ:
+        return False
+    if hasattr(builtins, "get_ipython"):  # Jupyter, which Rich treats apart
+        return False
+    if getattr(sys.stdin, "__module__", "").startswith("idlelib"):
+        return False
+    try:
+        return not stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def console(stderr: bool = False) -> Console:
@@ -115,8 +128,10 @@ def _load_with_progress(paths: list[str]) -> tuple[Bundle, list[Diagnostic]]:
     """Load, with a progress bar on stderr when there are many files and stderr is a terminal."""
     from kompalloc.loading import load
 
+    if VERBOSITY < 0 or plain(sys.stderr):
+        return load(paths)
     err = console(stderr=True)
-    if VERBOSITY < 0 or not err.is_terminal:
+    if not err.is_terminal:
         return load(paths)
     from rich.progress import Progress
 
@@ -142,6 +157,8 @@ def exit_code(diagnostics: list[Diagnostic]) -> int:
 
 def refuse_if_invalid(bundle: Bundle, diagnostics: list[Diagnostic]) -> None:
     """Stop with the diagnostics on stderr when there are errors; count warnings in one line."""
+    import typer
+
     from kompalloc.reporting.diagnostics_view import as_text
 
     if not diagnostics:
@@ -178,6 +195,8 @@ def check_output_path(output: Path | None, bundle: Bundle) -> None:
 
 def fail(message: str, code: int) -> None:
     """One clear line on stderr, then exit."""
+    import typer
+
     sys.stderr.write(f"kompalloc: {message}\n")
     raise typer.Exit(code)
 

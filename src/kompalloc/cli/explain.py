@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from kompalloc.cli.common import Paths
 from kompalloc.cli.output import AsOfOption, MethodOption, ScenarioOption, SetOption
+from kompalloc.cli.params import Paths
 
 
 def command(

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from kompalloc.cli.common import Paths
 from kompalloc.cli.output import FormatOption, MoneyOption, OutputOption
+from kompalloc.cli.params import Paths
 from kompalloc.sections import Section
 
 

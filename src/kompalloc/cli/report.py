@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from kompalloc.cli.common import Paths
 from kompalloc.cli.output import (
     AsOfOption,
     EffectiveOption,
@@ -18,6 +17,7 @@ from kompalloc.cli.output import (
     ScenarioOption,
     SetOption,
 )
+from kompalloc.cli.params import Paths
 
 
 def command(

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kompalloc.cli.common import Paths
 from kompalloc.cli.output import (
     AsOfOption,
     ExportOption,
@@ -18,6 +17,7 @@ from kompalloc.cli.output import (
     ScenarioOption,
     SetOption,
 )
+from kompalloc.cli.params import Paths
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

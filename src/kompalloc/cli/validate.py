@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from kompalloc.cli.common import Paths
+from kompalloc.cli.params import Paths
+from kompalloc.cli.validating import ValidateFormat, run
 
-
-class ValidateFormat(StrEnum):
-    """How validate prints its diagnostics."""
-
-    TEXT = "text"
-    JSON = "json"
-    GITHUB = "github"
-    SARIF = "sarif"
+__all__ = ["ValidateFormat", "command"]
 
 
 def command(
@@ -57,25 +50,4 @@ def command(
 
     Example: kompalloc validate schemes examples/national-2021 --strict
     """
-    from kompalloc import __version__
-    from kompalloc.cli.common import EXIT_USAGE, console, exit_code, fail, load_checked
-    from kompalloc.policy import Policy, parse_codes
-    from kompalloc.reporting.diagnostics_view import as_github, as_json, as_sarif, as_text
-    from kompalloc.reporting.render import json_text
-
-    ignored, unknown = parse_codes(ignore or [])
-    promoted, unknown_too = parse_codes(error or [])
-    if unknown or unknown_too:
-        names = ", ".join(unknown + unknown_too)
-        fail(f"unknown code {names} (see 'kompalloc explain-code')", EXIT_USAGE)
-    bundle, diagnostics = load_checked(paths, Policy(ignored, promoted, strict))
-    out = console()
-    if format is ValidateFormat.JSON:
-        out.file.write(json_text(as_json(diagnostics, bundle.files)))
-    elif format is ValidateFormat.SARIF:
-        out.file.write(json_text(as_sarif(diagnostics, __version__)))
-    else:
-        if format is ValidateFormat.GITHUB:
-            out.file.write(as_github(diagnostics))
-        out.print(as_text(diagnostics, len(bundle.files)), end="", soft_wrap=True)
-    raise typer.Exit(exit_code(diagnostics))
+    raise typer.Exit(run(paths, format, strict, ignore, error))

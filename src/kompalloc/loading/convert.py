@@ -19,6 +19,7 @@ from kompalloc import model
 from kompalloc.diagnostics import Code, Diagnostic, did_you_mean, error, warning
 from kompalloc.loading.nodes import Bad, Map, Node, Scalar, Seq
 from kompalloc.money import MoneyError, parse_money
+from kompalloc.source import span_map
 
 _INVALID = object()
 """Marks a value already reported as wrong."""
@@ -578,7 +579,8 @@ def read_entry(
     values, ok = r.record_partial(node, where, FIELDS[section], SINGULAR[section])
     if values is None or not isinstance(node, Map):
         return None, False
-    spans = {k: child.span for k, (_, child) in node.items.items()}
+    items = node.items
+    spans = span_map(tuple(items), [child.span for _, child in items.values()])
     return ENTRY_TYPES[section](id=key.value, span=key.span, spans=spans, **values), ok
 
 

@@ -9,6 +9,7 @@ diagnostic, never an exception.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -199,16 +200,34 @@ def _build(loader: Any, path: str, out: list[Diagnostic]) -> Node | None:
 
     check, get = loader.check_event, loader.get_event
     scalar_event, start_events = yaml.ScalarEvent, (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    new, intern = tuple.__new__, sys.intern
+    last_line, line_number = -1, 0
     while check():
         event = get()
         kind = type(event)
         # Fast paths for what funding files are made of: untagged, unanchored scalars and
         # collections. Everything else falls through to the careful checks below.
         if event.__dict__.get("anchor", 0) is None and getattr(event, "tag", None) is None:
-            if kind is scalar_event and event.style != '"':
+            if kind is scalar_event and (
+                event.style != '"' or _UNPRINTABLE.search(event.value) is None
+            ):
                 sm, em = event.start_mark, event.end_mark
-                span = Span(path, sm.line + 1, sm.column + 1, em.line + 1, em.column + 1)
-                add(Scalar(event.value, not event.style and event.implicit[0], span))
+                # Spans on one line share one int object for their line number: the entries
+                # keep a span for every value, and most values sit on a line of their own.
+                if sm.line != last_line:
+                    last_line, line_number = sm.line, sm.line + 1
+                end_line = line_number if em.line == last_line else em.line + 1
+                span = new(Span, (path, line_number, sm.column + 1, end_line, em.column + 1))
+                plain = not event.style and event.implicit[0]
+                # Plain scalars are keys, ids and codes that recur in every entry: one copy each.
+                value = intern(event.value) if plain else event.value
+                node = new(Scalar, (value, plain, span))
+                if stack:
+                    top = stack[-1]
+                    if top.is_map and top.key is None:
+                        top.key = node  # a scalar key: what add() does, without the call
+                        continue
+                add(node)
                 continue
             if kind in start_events and len(stack) < MAX_DEPTH:
                 sm, em = event.start_mark, event.end_mark

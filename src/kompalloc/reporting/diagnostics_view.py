@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,33 +46,56 @@ def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     )
 
 
-def as_text(diagnostics: Sequence[Diagnostic], files: int) -> Text:
-    """Every diagnostic with its source line and hint, then the summary line."""
-    from rich.text import Text
-
+def _pieces(diagnostics: Sequence[Diagnostic], files: int) -> Iterator[tuple[str, str | None]]:
+    """The text of as_text as (text, style) pieces, in order."""
     _lines.cache_clear()  # files may have changed since the last call in this process
-    out = Text()
     for d in sorted(diagnostics, key=Diagnostic.sort_key):
         colour = "red" if d.severity is Severity.ERROR else "yellow"
-        out.append(f"{d.span}: ", style="bold")
-        out.append(f"{d.severity.value} {d.code.value}", style=f"bold {colour}")
-        out.append(f" {d.message}\n")
+        yield f"{d.span}: ", "bold"
+        yield f"{d.severity.value} {d.code.value}", f"bold {colour}"
+        yield f" {d.message}\n", None
         line = source_line(d)
         if line is not None:
             number = str(d.span.line)
-            out.append(f"  {number} | ", style="dim")
-            out.append(line.expandtabs(1) + "\n")
+            yield f"  {number} | ", "dim"
+            yield line.expandtabs(1) + "\n", None
             width = 1
             if d.span.end_line == d.span.line:
                 width = max(
                     1, min(d.span.end_column - d.span.column, len(line) - d.span.column + 1)
                 )
             pad = " " * (len(number) + 4 + d.span.column)
-            out.append(f"{pad[:-1]}{'^' * width}\n", style=colour)
+            yield f"{pad[:-1]}{'^' * width}\n", colour
         if d.hint:
-            out.append(f"  hint: {d.hint}\n", style="cyan")
-    out.append(summary(diagnostics, files) + "\n", style="bold")
+            yield f"  hint: {d.hint}\n", "cyan"
+    yield summary(diagnostics, files) + "\n", "bold"
+
+
+def as_text(diagnostics: Sequence[Diagnostic], files: int) -> Text:
+    """Every diagnostic with its source line and hint, then the summary line."""
+    from rich.text import Text
+
+    out = Text()
+    for text, style in _pieces(diagnostics, files):
+        if style is None:
+            out.append(text)
+        else:
+            out.append(text, style=style)
     return out
+
+
+_RICH_CHANGES = frozenset("\t\a\b\v\f\r")
+"""Characters Rich would not print as they are: tabs it expands, control codes it strips."""
+
+
+def as_plain_text(diagnostics: Sequence[Diagnostic], files: int) -> str | None:
+    """as_text without its styles, exactly as Rich prints it where there is no colour.
+
+    None when Rich would print the text differently (it expands tabs and strips some
+    control codes): the caller prints as_text with Rich then. Saves importing Rich.
+    """
+    text = "".join(piece for piece, _ in _pieces(diagnostics, files))
+    return None if _RICH_CHANGES.intersection(text) else text
 
 
 def as_json(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> dict[str, Any]:

@@ -290,9 +290,7 @@ ROOT_ONLY = (
 
 def allocation_settings(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
     """Methods, ties, apportionments, earmarks, units and limits make sense together."""
-    from kompalloc.allocation.engine import fixed_grant_overdrafts
-    from kompalloc.allocation.ordering import order
-
+    # The allocation engine is imported only when a pool or an application needs it.
     by_root: dict[str, list[Application]] = {}
     for app in bundle.applications.values():
         root = tree.roots.get((app.scheme, app.year))
@@ -314,6 +312,8 @@ def allocation_settings(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
         if pool.unit == 0:
             yield error(Code.ZERO_UNIT, "the rounding unit is 0", pool.at("unit"), f"{where}.unit")
         if pool.ties == "refuse":
+            from kompalloc.allocation.ordering import order
+
             for tied in order(by_root.get(pool.id, []), pool).ties:
                 yield error(
                     Code.TIED_APPLICATIONS,
@@ -341,7 +341,11 @@ def allocation_settings(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
                 app.at("fixed_grant"),
                 f"applications.{app.id}.fixed_grant",
             )
-    for cap, ids in fixed_grant_overdrafts(bundle):
+    fixed = any(app.fixed_grant is not None for app in bundle.applications.values())
+    if fixed:  # without fixed grants nothing can overdraw a cap
+        from kompalloc.allocation.engine import fixed_grant_overdrafts
+
+    for cap, ids in fixed_grant_overdrafts(bundle) if fixed else ():
         first = bundle.applications[ids[0]]
         yield error(
             Code.FIXED_GRANTS_OVER_CAP,

@@ -1,0 +1,80 @@
+"""The kompalloc Typer application: the global options and every command.
+
+Imported only when a command needs Typer: kompalloc.cli.app.main tries the fast paths first.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kompalloc import __version__
+from kompalloc.cli import (
+    allocate,
+    check,
+    compare,
+    explain,
+    explain_code,
+    import_,
+    init,
+    list_,
+    report,
+    schema,
+    sweep,
+    validate,
+)
+
+app = typer.Typer(
+    name="kompalloc",
+    help="Allocate Norwegian competence-funding money: validate scheme files, allocate pools "
+    "against their caps, and report what is granted and what remains.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kompalloc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="Say nothing on stderr but errors: no warnings, no progress."
+        ),
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Print every warning in full, not just their count."),
+    ] = False,
+) -> None:
+    """Allocate Norwegian competence-funding money from YAML files."""
+    from kompalloc.cli import common
+
+    common.VERBOSITY = -1 if quiet else 1 if verbose else 0
+
+
+app.command("validate")(validate.command)
+app.command("allocate")(allocate.command)
+app.command("report")(report.command)
+app.command("explain")(explain.command)
+app.command("check")(check.command)
+app.command("compare")(compare.command)
+app.command("sweep")(sweep.command)
+app.command("explain-code")(explain_code.command)
+app.command("schema")(schema.command)
+app.command("list")(list_.command)
+app.command("init")(init.command)
+app.command("import")(import_.command)

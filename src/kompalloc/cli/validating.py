@@ -1,0 +1,67 @@
+"""What ``kompalloc validate`` does once its arguments are parsed, without Typer or Rich.
+
+Both the Typer command (kompalloc.cli.validate) and the fast path that skips Typer
+(kompalloc.cli.fast) call run(), so they behave the same by construction.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+
+
+class ValidateFormat(StrEnum):
+    """How validate prints its diagnostics."""
+
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"
+    SARIF = "sarif"
+
+
+def run(
+    paths: list[Path] | None,
+    format: ValidateFormat,
+    strict: bool,
+    ignore: list[str] | None,
+    error: list[str] | None,
+) -> int:
+    """Check the files, print the diagnostics in the format asked for, and return the exit code.
+
+    Usage errors stop the run through common.fail (a typer.Exit), as in every command.
+    """
+    from kompalloc.cli.common import EXIT_USAGE, exit_code, fail, load_checked, plain
+    from kompalloc.policy import Policy, parse_codes
+    from kompalloc.reporting.diagnostics_view import as_github, as_plain_text
+
+    ignored, unknown = parse_codes(ignore or [])
+    promoted, unknown_too = parse_codes(error or [])
+    if unknown or unknown_too:
+        names = ", ".join(unknown + unknown_too)
+        fail(f"unknown code {names} (see 'kompalloc explain-code')", EXIT_USAGE)
+    bundle, diagnostics = load_checked(paths, Policy(ignored, promoted, strict))
+    if format is ValidateFormat.JSON or format is ValidateFormat.SARIF:
+        from kompalloc import __version__
+        from kompalloc.reporting.diagnostics_view import as_json, as_sarif
+        from kompalloc.reporting.render import json_text
+
+        document = (
+            as_json(diagnostics, bundle.files)
+            if format is ValidateFormat.JSON
+            else as_sarif(diagnostics, __version__)
+        )
+        sys.stdout.write(json_text(document))
+        return exit_code(diagnostics)
+    if format is ValidateFormat.GITHUB:
+        sys.stdout.write(as_github(diagnostics))
+    text = as_plain_text(diagnostics, len(bundle.files)) if plain(sys.stdout) else None
+    if text is not None:
+        sys.stdout.write(text)
+        sys.stdout.flush()  # as Rich does after each print
+    else:
+        from kompalloc.cli.common import console
+        from kompalloc.reporting.diagnostics_view import as_text
+
+        console().print(as_text(diagnostics, len(bundle.files)), end="", soft_wrap=True)
+    return exit_code(diagnostics)
