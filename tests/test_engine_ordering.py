@@ -137,7 +137,7 @@ def test_lottery_sorts_the_tied_by_sha256_of_seed_and_id_and_records_the_seed():
     told = allocate(_lottery_bundle(42), stories=True)
     assert "lottery seed 42" in told.by_application["a"].story[0]
     assert told.grants == tuple(
-        replace(g, story=t.story) for g, t in zip(result.grants, told.grants, strict=True)
+        g._replace(story=t.story) for g, t in zip(result.grants, told.grants, strict=True)
     )
 
 

@@ -139,6 +139,35 @@ def breaches(bundle: Bundle, app: Application, chain: Sequence[Pool] = ()) -> li
     return out
 
 
+def breaches_vary(bundle: Bundle, app: Application, chain: Sequence[Pool]) -> bool:
+    """Whether :func:`breaches` can differ between applications of the same scheme, institution,
+    cluster and pools: it can when a deadline, a required partner, a rate, an order by score
+    or an aid intensity asks something of the application itself."""
+    scheme = bundle.schemes.get(app.scheme)
+    if scheme is None:
+        return False
+    root = chain[0] if chain else None
+    return bool(
+        (root is not None and root.deadline is not None)
+        or scheme.deadline is not None
+        or scheme.required_partners
+        or scheme.max_per_participant is not None
+        or scheme.max_per_study_point is not None
+        or (root is not None and root.order == "score")
+        or any(p.aid_intensity is not None for p in chain)
+    )
+
+
+def limits_vary(bundle: Bundle, app: Application, chain: Sequence[Pool]) -> bool:
+    """Whether :func:`own_limit` can depend on more than the request and the pools' max grants:
+    it can when a pool has an aid intensity or the scheme a rate."""
+    scheme = bundle.schemes.get(app.scheme)
+    return any(p.aid_intensity is not None for p in chain) or (
+        scheme is not None
+        and (scheme.max_per_participant is not None or scheme.max_per_study_point is not None)
+    )
+
+
 def application_limits(
     bundle: Bundle, app: Application, chain: Sequence[Pool]
 ) -> list[tuple[int, str, str, str]]:

@@ -14,34 +14,27 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import lru_cache
+from operator import attrgetter
 
-from kompalloc.allocation import filling
+from kompalloc.allocation import express, filling, wording
 from kompalloc.allocation.apportion import apportion
+from kompalloc.allocation.caps import (
+    Cap,
+    Memo,
+    claim_caps,
+    group_of,
+    shared,
+    sorted_limits,
+)
 from kompalloc.allocation.ordering import order
 from kompalloc.allocation.results import Allocation, Grant, PoolResult, RoundResult, Status
 from kompalloc.eligibility import breaches, own_limit
-from kompalloc.model import Application, Bundle, Limit, Pool
-from kompalloc.money import format_kr, format_share
+from kompalloc.model import Application, Bundle, Pool
 from kompalloc.pooltree import PoolTree, build, descendants
 
 ORE = 100
-_kr = lru_cache(maxsize=1 << 14, typed=True)(format_kr)
-"""``format_kr``, remembered: the same amounts come back again and again in grant details."""
-MONEY_KINDS = ("pool", "share", "limit", "earmark", "apportion")
-"""Caps that more money in a pool would lift (unlike an institution cap or a rate)."""
-
-
-@dataclass(slots=True)
-class Cap:
-    """A cap with the room it has left, shared by every application charged to it."""
-
-    key: str
-    kind: str
-    short: str
-    """A few words for a table cell when this cap binds."""
-    label: str
-    room: int
+_kr = wording.kr
+_SCHEME_YEAR = attrgetter("scheme", "year")
 
 
 @dataclass(slots=True)
@@ -96,39 +89,6 @@ class Claim:
         return (least if tightest is not None else self.upper), tightest
 
 
-ChainKey = tuple[str, int, str | None, str | None]
-ClaimKey = tuple[tuple[str, ...], str, str | None, str | None, str, int]
-
-
-@dataclass(slots=True)
-class Memo:
-    """What applications alike share within one allocation: their chain, and their caps.
-
-    A chain depends only on the root (scheme, year), the cluster and the institution type; the
-    caps on the chain, the institution, the cluster and its type. Caps are shared objects that
-    are never replaced once made, so looking them up once per kind of application is exact.
-    """
-
-    chains: dict[ChainKey, tuple[list[Pool], tuple[str, ...], int]] = field(default_factory=dict)
-    caps: dict[ClaimKey, list[Cap]] = field(default_factory=dict)
-    limits: tuple[Limit, ...] | None = None
-    sentences: dict[tuple[str, int], str] = field(default_factory=dict)
-    """The sentence of each pool's max grant, by pool id and depth."""
-
-    def chain(
-        self, bundle: Bundle, tree: PoolTree, app: Application
-    ) -> tuple[list[Pool], tuple[str, ...], int]:
-        """The application's chain (as ``tree.chain``), its pool ids, and the pools' minimum grant."""
-        institution = bundle.institutions.get(app.institution)
-        key = (app.scheme, app.year, app.cluster, institution.type if institution else None)
-        found = self.chains.get(key)
-        if found is None:
-            chain, _ = tree.chain(bundle, app)
-            pool_min = max((p.min_grant for p in chain if p.min_grant is not None), default=0)
-            found = self.chains[key] = (chain, tuple(p.id for p in chain), pool_min)
-        return found
-
-
 def allocate(
     bundle: Bundle, methods: dict[str, str] | None = None, *, stories: bool = False
 ) -> Allocation:
@@ -156,12 +116,11 @@ def _allocate(bundle: Bundle, methods: dict[str, str] | None, stories: bool) -> 
     }
     caps: dict[str, Cap] = {}
     memo = Memo()
-    claims: list[Claim] = []
+    grants: list[Grant] = []
+    kinds: dict[express.KindKey, express.Kind] = {}
+    by_chain: dict[tuple[str, ...], list[int]] = {}
     rounds: dict[str, RoundResult] = {}
-    by_root: dict[str, list[Application]] = defaultdict(list)
-    for app in bundle.applications.values():
-        root = tree.roots.get((app.scheme, app.year))
-        by_root[root.id if root else ""].append(app)
+    by_root = _by_root(bundle, tree)
     for root_id in sorted(by_root):
         if root_id:
             _reserve_fixed_grants(bundle, tree, by_root[root_id], committed, caps, memo)
@@ -172,13 +131,43 @@ def _allocate(bundle: Bundle, methods: dict[str, str] | None, stories: bool) -> 
         method = (
             (methods or {}).get(root_id) or (methods or {}).get("*") or root.method or "priority"
         )
-        round_claims, result = _round(
-            bundle, tree, root, method, by_root[root_id], committed, caps, memo, stories
-        )
-        claims.extend(round_claims)
+        if express.applies(root, method, stories):
+            round_grants, result = express.express_round(
+                bundle, tree, root, by_root[root_id], committed, caps, memo, kinds
+            )
+        else:
+            round_claims, result = _round(
+                bundle, tree, root, method, by_root[root_id], committed, caps, memo, stories
+            )
+            round_grants = [_grant(c) for c in round_claims]
+            for ids, sums in _chain_sums(round_grants).items():
+                _add_sums(by_chain, ids, sums)
+        grants.extend(round_grants)
         rounds[root_id] = result
-    grants = tuple(_grant(c) for c in claims)
-    return Allocation(grants, _pool_results(bundle, tree, committed, grants), rounds)
+    for kind in kinds.values():
+        _add_sums(by_chain, kind.ids, [kind.granted, kind.requested, kind.count])
+    return Allocation(tuple(grants), _pool_results(bundle, committed, by_chain), rounds)
+
+
+def _add_sums(
+    by_chain: dict[tuple[str, ...], list[int]], ids: tuple[str, ...], sums: list[int]
+) -> None:
+    mine = by_chain.setdefault(ids, [0, 0, 0])
+    for i, value in enumerate(sums):
+        mine[i] += value
+
+
+def _by_root(bundle: Bundle, tree: PoolTree) -> dict[str, list[Application]]:
+    """The applications of each root pool, in the bundle's order ('' for those without one)."""
+    by_year: dict[tuple[str, int], list[Application]] = defaultdict(list)
+    apps = bundle.applications.values()
+    for key, app in zip(map(_SCHEME_YEAR, apps), apps, strict=True):
+        by_year[key].append(app)
+    by_root: dict[str, list[Application]] = defaultdict(list)
+    for key, members in by_year.items():
+        root = tree.roots.get(key)
+        by_root[root.id if root else ""].extend(members)
+    return by_root
 
 
 def _reserve_fixed_grants(
@@ -217,10 +206,8 @@ def _grant(c: Claim) -> Grant:
     )
 
 
-def _pool_results(
-    bundle: Bundle, tree: PoolTree, committed: dict[str, int], grants: Sequence[Grant]
-) -> dict[str, PoolResult]:
-    # Sum per chain first (few chains, many grants), then spread each chain over its pools.
+def _chain_sums(grants: Sequence[Grant]) -> dict[tuple[str, ...], list[int]]:
+    """Granted, requested and count per chain of pools (few chains, many grants)."""
     by_chain: dict[tuple[str, ...], list[int]] = {}
     for g in grants:
         sums = by_chain.get(g.pools)
@@ -229,6 +216,13 @@ def _pool_results(
         sums[0] += g.granted
         sums[1] += g.requested
         sums[2] += 1
+    return by_chain
+
+
+def _pool_results(
+    bundle: Bundle, committed: dict[str, int], by_chain: dict[tuple[str, ...], list[int]]
+) -> dict[str, PoolResult]:
+    """Every pool's money: each chain's sums spread over its pools."""
     granted: dict[str, int] = defaultdict(int)
     requested: dict[str, int] = defaultdict(int)
     counts: dict[str, int] = defaultdict(int)
@@ -268,30 +262,6 @@ def fixed_grant_overdrafts(bundle: Bundle) -> list[tuple[Cap, list[str]]]:
 # --- building claims ----------------------------------------------------------------------
 
 
-def _group(grouping: str, app: Application, institution_type: str | None) -> str | None:
-    if grouping == "cluster":
-        return app.cluster
-    if grouping == "institution":
-        return app.institution
-    return institution_type
-
-
-def _cap(caps: dict[str, Cap], cap: Cap) -> Cap:
-    """The shared cap with this key: the first one made wins, so rooms carry over."""
-    return caps.setdefault(cap.key, cap)
-
-
-def _limit_applies(limit: Limit, app: Application, chain: Sequence[Pool], kind: str | None) -> bool:
-    return (
-        (limit.year is None or limit.year == app.year)
-        and (limit.schemes is None or app.scheme in limit.schemes)
-        and (limit.pools is None or any(p.id in limit.pools for p in chain))
-        and (limit.clusters is None or app.cluster in limit.clusters)
-        and (limit.institutions is None or app.institution in limit.institutions)
-        and (limit.institution_types is None or kind in limit.institution_types)
-    )
-
-
 def _claim(
     bundle: Bundle,
     app: Application,
@@ -310,82 +280,20 @@ def _claim(
         pool_min = max((p.min_grant for p in chain if p.min_grant is not None), default=0)
     lower = max(app.min_grant or 0, pool_min, 1)
     if memo is None:
-        mine = _claim_caps(bundle, app, chain, kind, committed, caps, _sorted_limits(bundle))
+        mine = claim_caps(bundle, app, chain, kind, committed, caps, sorted_limits(bundle))
     else:
         if memo.limits is None:
-            memo.limits = _sorted_limits(bundle)
+            memo.limits = sorted_limits(bundle)
         if pool_ids is None:
             pool_ids = tuple(p.id for p in chain)
         key = (pool_ids, app.institution, app.cluster, kind, app.scheme, app.year)
         shared = memo.caps.get(key)
         if shared is None:
-            shared = memo.caps[key] = _claim_caps(
+            shared = memo.caps[key] = claim_caps(
                 bundle, app, chain, kind, committed, caps, memo.limits
             )
         mine = list(shared)  # a claim may add an apportioned share or an earmark to its own
     return Claim(app, chain, mine, upper, upper_kind, upper_short, upper_detail, lower)
-
-
-def _sorted_limits(bundle: Bundle) -> tuple[Limit, ...]:
-    return tuple(sorted(bundle.limits.values(), key=lambda lim: lim.id)) if bundle.limits else ()
-
-
-def _claim_caps(
-    bundle: Bundle,
-    app: Application,
-    chain: list[Pool],
-    kind: str,
-    committed: dict[str, int],
-    caps: dict[str, Cap],
-    limits: tuple[Limit, ...],
-) -> list[Cap]:
-    """Every shared cap the application is charged to, made where it is the first."""
-    mine: list[Cap] = []
-    for depth, pool in enumerate(chain):
-        where = "pool" if depth == 0 else "sub-pool"
-        key = f"pool:{pool.id}"
-        cap = caps.get(key)
-        if cap is None:
-            room = pool.cap - committed[pool.id]
-            cap = caps[key] = Cap(key, "pool", f"{where} exhausted", f"{where} {pool.label}", room)
-        mine.append(cap)
-        if pool.institution_cap is not None:
-            key = f"institution_cap:{pool.id}:{app.institution}"
-            cap = caps.get(key)
-            if cap is None:
-                label = f"the institution cap of {where} {pool.label}"
-                cap = caps[key] = Cap(
-                    key, "institution_cap", "institution cap", label, pool.institution_cap
-                )
-            mine.append(cap)
-        for grouping, share in (
-            ("cluster", pool.max_share_per_cluster),
-            ("institution", pool.max_share_per_institution),
-            ("institution_type", pool.max_share_per_institution_type),
-        ):
-            group = _group(grouping, app, kind)
-            if share is None or group is None:
-                continue
-            key = f"share:{pool.id}:{grouping}:{group}"
-            cap = caps.get(key)
-            if cap is None:
-                words = grouping.replace("_", " ")
-                label = (
-                    f"the {format_share(share)} share of {where} {pool.label} per {words} ({group})"
-                )
-                # A share is rounded down to whole øre.
-                cap = caps[key] = Cap(key, "share", f"{words} share", label, int(pool.cap * share))
-            mine.append(cap)
-    for limit in limits:
-        if not _limit_applies(limit, app, chain, kind):
-            continue
-        group = _group(limit.per, app, kind) if limit.per else None
-        if limit.per and group is None:
-            continue
-        key = f"limit:{limit.id}" + (f":{group}" if group else "")
-        label = f"limit {limit.name or limit.id}" + (f" for {group}" if group else "")
-        mine.append(_cap(caps, Cap(key, "limit", f"limit {limit.id}", label, limit.cap)))
-    return mine
 
 
 # --- a round --------------------------------------------------------------------------------
@@ -430,46 +338,18 @@ def _round(
         claims.append(claim)
         broken = breaches(bundle, app, chain)
         if broken:
-            claim.decide(
-                0,
-                Status.REJECTED,
-                "; ".join(b.short for b in broken),
-                "Rejected: " + "; ".join(b.message for b in broken) + ".",
-                "rules",
-            )
+            claim.decide(*wording.rejected(broken))
             continue
         if app.fixed_grant is None and app.requested == 0:
-            claim.decide(
-                0,
-                Status.NOT_FUNDED,
-                "nothing requested",
-                "Not funded: it requests 0 kr.",
-                "request",
-            )
+            claim.decide(*wording.NOTHING_REQUESTED)
             continue
         if app.fixed_grant is None and app.requested < pool_min:
-            claim.decide(
-                0,
-                Status.NOT_FUNDED,
-                "below pool minimum",
-                f"Not funded: it asks {_kr(app.requested)}, less than the smallest grant "
-                f"the pools make ({_kr(pool_min)}).",
-                "min_grant",
-            )
+            claim.decide(*wording.below_pool_minimum(app.requested, pool_min))
             continue
         if app.fixed_grant is not None:
-            status = Status.FUNDED if app.fixed_grant >= app.requested else Status.PARTIAL
-            if app.fixed_grant <= 0 < app.requested:
-                status = Status.NOT_FUNDED
             for cap in claim.caps:
                 cap.room += app.fixed_grant  # reserved in allocate(); charged again below
-            claim.decide(
-                app.fixed_grant,
-                status,
-                "council decision",
-                f"Fixed by the council at {_kr(app.fixed_grant)}, charged to every cap.",
-                "fixed",
-            )
+            claim.decide(*wording.fixed(app.fixed_grant, app.requested))
             continue
         open_claims.append(claim)
     _exclude_groups(claims)
@@ -511,13 +391,7 @@ def _exclude_groups(claims: list[Claim]) -> None:
     for c in claims:
         group = c.app.exclusive_group
         if c.status is None and group in fixed:
-            c.decide(
-                0,
-                Status.NOT_FUNDED,
-                f"group {group}: {fixed[group]} chosen",
-                f"Not funded: the council funded {fixed[group]} of exclusive group {group}.",
-                "exclusive",
-            )
+            c.decide(*wording.chosen_by_council(group, fixed[group]))
 
 
 def _apportion_caps(
@@ -538,7 +412,7 @@ def _apportion_caps(
     shares = {g: units[g] * unit for g in sorted(units)}  # in id order, whatever the hash seed
     for c in claims:
         kind = bundle.institutions[c.app.institution].type
-        group = _group(spec.by, c.app, kind)
+        group = group_of(spec.by, c.app, kind)
         if group is None or group not in shares:
             c.decide(
                 0,
@@ -552,7 +426,7 @@ def _apportion_caps(
         key = f"apportion:{root.id}:{group}"
         name = bundle.clusters[group].name if group in bundle.clusters else group
         label = f"the share of {name} in {root.label}"
-        c.caps.append(_cap(caps, Cap(key, "apportion", "share exhausted", label, shares[group])))
+        c.caps.append(shared(caps, Cap(key, "apportion", "share exhausted", label, shares[group])))
         c.story.append(
             f"Pool {root.label} is apportioned by {spec.by.replace('_', ' ')} "
             f"({spec.rule.replace('_', '-')}): the share of {group} is {_kr(shares[group])}."
@@ -612,25 +486,13 @@ def _priority(root: Pool, claims: list[Claim], unit: int) -> None:
         if c.status is not None:
             continue
         if stopped is not None:
-            c.decide(
-                0,
-                Status.NOT_FUNDED,
-                "after the funding line",
-                f"Not funded: the pool stops at the first application it cannot fund in full ({stopped}).",
-                "stop",
-            )
+            c.decide(*wording.after_funding_line(stopped))
             continue
         group = c.app.exclusive_group
         if group is not None:
             winner = next((o for o in members[group] if o is not c and o.granted > 0), None)
             if winner is not None:
-                c.decide(
-                    0,
-                    Status.NOT_FUNDED,
-                    f"group {group}: {winner.app.id} funded",
-                    f"Not funded: {winner.app.id} of exclusive group {group} was funded before it.",
-                    "exclusive",
-                )
+                c.decide(*wording.funded_before(group, winner.app.id))
                 continue
         room, tightest = c.room()
         if c.telling:
@@ -643,69 +505,20 @@ def _priority(root: Pool, claims: list[Claim], unit: int) -> None:
             _offer(c, c.upper, c.upper_kind, c.upper_short, c.upper_detail, unit)
         else:
             offer = max(room, 0) // unit * unit
-            why = f"{tightest.label} had {_kr(max(room, 0))} left"
+            why = wording.short_of(tightest.label, room)
             c.binding = tightest
             if shortfall == "stop":
                 stopped = c.app.id
-                c.decide(
-                    0,
-                    Status.NOT_FUNDED,
-                    f"{tightest.short}; funding line",
-                    f"Not funded: {why}; the pool stops here.",
-                    "stop",
-                )
+                c.decide(*wording.stops_here(tightest.short, why))
             elif shortfall == "skip":
-                c.decide(
-                    0,
-                    Status.NOT_FUNDED,
-                    f"{tightest.short}; skipped",
-                    f"Not funded: {why}; the pool skips to the next application that fits.",
-                    tightest.kind,
-                )
+                c.decide(*wording.skipped(tightest.short, why, tightest.kind))
             else:
                 _offer(c, offer, tightest.kind, tightest.short, why, unit)
 
 
 def _offer(c: Claim, offer: int, kind: str, short: str, why: str, unit: int) -> None:
     """Decide on an offer: in full, partial (if acceptable), or nothing."""
-    asked = c.app.requested
-    if offer >= asked:
-        c.decide(asked, Status.FUNDED, "full request", f"Funded in full: {_kr(asked)}.", "request")
-        return
-    offer = offer // unit * unit  # a partial grant, whatever bound it: whole units
-    if offer <= 0:
-        c.decide(
-            0,
-            Status.NOT_FUNDED,
-            short if kind != "request" else "nothing left",
-            f"Not funded: {why}.",
-            kind,
-        )
-    elif not c.app.partial:
-        c.decide(
-            0,
-            Status.NOT_FUNDED,
-            f"{short}; no partial",
-            f"Not funded: {_kr(offer)} of {_kr(asked)} was possible ({why}) and the "
-            "application does not accept a partial grant.",
-            "partial",
-        )
-    elif offer < c.lower:
-        c.decide(
-            0,
-            Status.NOT_FUNDED,
-            f"{short}; below its minimum",
-            f"Not funded: {_kr(offer)} was possible ({why}), below the minimum of {_kr(c.lower)}.",
-            "min_grant",
-        )
-    else:
-        c.decide(
-            offer,
-            Status.PARTIAL,
-            short,
-            f"Partial grant of {_kr(offer)} of {_kr(asked)}: {why}.",
-            kind,
-        )
+    c.decide(*wording.offer(c.app.requested, offer, kind, short, why, unit, c.app.partial, c.lower))
 
 
 def _funding_line(claims: list[Claim], method: str) -> tuple[str | None, int | None, str]:
@@ -714,17 +527,7 @@ def _funding_line(claims: list[Claim], method: str) -> tuple[str | None, int | N
         return None, None, ""
     for c in claims:
         if c.status in (Status.PARTIAL, Status.NOT_FUNDED) and c.binding is not None:
-            if c.binding.kind not in MONEY_KINDS:
-                note = (
-                    f"{c.app.id} is bound by {c.binding.label}: more pool money would not fund it"
-                )
-                return c.app.id, None, note
-            missing = min(c.upper, c.app.requested) - c.granted
-            return (
-                c.app.id,
-                missing,
-                f"{_kr(missing)} more in {c.binding.label} would fund {c.app.id}",
-            )
+            return wording.funding_line(c.app.id, c.binding, c.upper, c.app.requested, c.granted)
     return None, None, ""
 
 

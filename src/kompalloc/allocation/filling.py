@@ -18,7 +18,8 @@ from kompalloc.allocation.results import Status
 from kompalloc.money import format_kr
 
 if TYPE_CHECKING:
-    from kompalloc.allocation.engine import Cap, Claim
+    from kompalloc.allocation.caps import Cap
+    from kompalloc.allocation.engine import Claim
 
 
 def fill(claims: list[Claim], method: str, unit: int) -> None:

@@ -8,11 +8,13 @@ ordered by the pool's ``ties`` policy: ``order`` (earlier submission, then small
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from itertools import groupby
+from operator import attrgetter
 
 from kompalloc.model import Application, Pool
 
@@ -50,22 +52,43 @@ def draw_key(seed: int, app_id: str) -> str:
     return hashlib.sha256(f"{seed}:{app_id}".encode()).hexdigest()
 
 
+_ID = attrgetter("id")
+_SUBMITTED = attrgetter("submitted")
+_RANK = attrgetter("rank")
+_TIE_BREAK = attrgetter("tie_break")
+
+
 def order(applications: Sequence[Application], pool: Pool) -> Ordering:
-    """The applications of one round in the order its pool says."""
+    """The applications of one round in the order its pool says.
+
+    The order is that of the key (primary, submitted, id), made by three stable sorts, the
+    first two on plain attributes (fast in C): sorting by id, then by submission, then by the
+    primary key gives the same order as sorting once by the whole key.
+    """
     by_score = pool.order == "score"
     policy = pool.ties or "order"
-    # Each key once: (primary, submitted, id), with the application after it for the groups.
-    keyed = [(_primary(a, by_score), a.submitted, a.id, a) for a in applications]
-    keyed.sort(key=lambda k: k[:3])
+    apps = sorted(applications, key=_ID)
+    apps.sort(key=_SUBMITTED)
+    primary: Callable[[Application], object]
+    if not by_score and None not in map(_RANK, apps) and set(map(_TIE_BREAK, apps)) <= {None}:
+        primary = _RANK  # every application ranked, none with a tie-break: the rank says it all
+        unordered = False
+    else:
+        primary = partial(_primary, by_score=by_score)
+        unordered = True  # looked up per group below
+    apps.sort(key=primary)
     seed = None
     if policy == "lottery":
         seed = pool.seed if pool.seed is not None else default_seed(a.id for a in applications)
     out: list[Application] = []
     ties: list[tuple[str, ...]] = []
-    for key, group in groupby(keyed, key=lambda k: k[0]):
-        members = [k[3] for k in group]
-        unordered = key[0]  # no rank (or no score): these follow their submission order anyway
-        if len(members) > 1 and not unordered:
+    for _, group in groupby(apps, key=primary):
+        members = list(group)
+        if len(members) > 1:
+            # no rank (or no score): these follow their submission order anyway
+            if unordered and _primary(members[0], by_score)[0]:
+                out.extend(members)
+                continue
             ties.append(tuple(a.id for a in members))
             if seed is not None:
                 members.sort(key=lambda a: draw_key(seed, a.id))

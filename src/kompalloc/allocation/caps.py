@@ -1,0 +1,149 @@
+"""Shared caps: what an application is charged to, each cap made once and shared by all.
+
+A cap is a pool (its cap less committed money), an institution's cap in a pool, a share of a
+pool per cluster, institution or institution type, or a cross-pool limit; the engine adds
+earmarks and apportioned shares. Every application is charged to every cap it falls under.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from kompalloc.model import Application, Bundle, Limit, Pool
+from kompalloc.money import format_share
+from kompalloc.pooltree import PoolTree
+
+MONEY_KINDS = ("pool", "share", "limit", "earmark", "apportion")
+"""Caps that more money in a pool would lift (unlike an institution cap or a rate)."""
+
+
+@dataclass(slots=True)
+class Cap:
+    """A cap with the room it has left, shared by every application charged to it."""
+
+    key: str
+    kind: str
+    short: str
+    """A few words for a table cell when this cap binds."""
+    label: str
+    room: int
+
+
+ChainKey = tuple[str, int, str | None, str | None]
+ClaimKey = tuple[tuple[str, ...], str, str | None, str | None, str, int]
+
+
+@dataclass(slots=True)
+class Memo:
+    """What applications alike share within one allocation: their chain, and their caps.
+
+    A chain depends only on the root (scheme, year), the cluster and the institution type; the
+    caps on the chain, the institution, the cluster and its type. Caps are shared objects that
+    are never replaced once made, so looking them up once per kind of application is exact.
+    """
+
+    chains: dict[ChainKey, tuple[list[Pool], tuple[str, ...], int]] = field(default_factory=dict)
+    caps: dict[ClaimKey, list[Cap]] = field(default_factory=dict)
+    limits: tuple[Limit, ...] | None = None
+    sentences: dict[tuple[str, int], str] = field(default_factory=dict)
+    """The sentence of each pool's max grant, by pool id and depth."""
+
+    def chain(
+        self, bundle: Bundle, tree: PoolTree, app: Application
+    ) -> tuple[list[Pool], tuple[str, ...], int]:
+        """The application's chain (as ``tree.chain``), its pool ids, and the pools' minimum grant."""
+        institution = bundle.institutions.get(app.institution)
+        key = (app.scheme, app.year, app.cluster, institution.type if institution else None)
+        found = self.chains.get(key)
+        if found is None:
+            chain, _ = tree.chain(bundle, app)
+            pool_min = max((p.min_grant for p in chain if p.min_grant is not None), default=0)
+            found = self.chains[key] = (chain, tuple(p.id for p in chain), pool_min)
+        return found
+
+
+def group_of(grouping: str, app: Application, institution_type: str | None) -> str | None:
+    if grouping == "cluster":
+        return app.cluster
+    if grouping == "institution":
+        return app.institution
+    return institution_type
+
+
+def shared(caps: dict[str, Cap], cap: Cap) -> Cap:
+    """The shared cap with this key: the first one made wins, so rooms carry over."""
+    return caps.setdefault(cap.key, cap)
+
+
+def limit_applies(limit: Limit, app: Application, chain: Sequence[Pool], kind: str | None) -> bool:
+    return (
+        (limit.year is None or limit.year == app.year)
+        and (limit.schemes is None or app.scheme in limit.schemes)
+        and (limit.pools is None or any(p.id in limit.pools for p in chain))
+        and (limit.clusters is None or app.cluster in limit.clusters)
+        and (limit.institutions is None or app.institution in limit.institutions)
+        and (limit.institution_types is None or kind in limit.institution_types)
+    )
+
+
+def sorted_limits(bundle: Bundle) -> tuple[Limit, ...]:
+    return tuple(sorted(bundle.limits.values(), key=lambda lim: lim.id)) if bundle.limits else ()
+
+
+def claim_caps(
+    bundle: Bundle,
+    app: Application,
+    chain: list[Pool],
+    kind: str,
+    committed: dict[str, int],
+    caps: dict[str, Cap],
+    limits: tuple[Limit, ...],
+) -> list[Cap]:
+    """Every shared cap the application is charged to, made where it is the first."""
+    mine: list[Cap] = []
+    for depth, pool in enumerate(chain):
+        where = "pool" if depth == 0 else "sub-pool"
+        key = f"pool:{pool.id}"
+        cap = caps.get(key)
+        if cap is None:
+            room = pool.cap - committed[pool.id]
+            cap = caps[key] = Cap(key, "pool", f"{where} exhausted", f"{where} {pool.label}", room)
+        mine.append(cap)
+        if pool.institution_cap is not None:
+            key = f"institution_cap:{pool.id}:{app.institution}"
+            cap = caps.get(key)
+            if cap is None:
+                label = f"the institution cap of {where} {pool.label}"
+                cap = caps[key] = Cap(
+                    key, "institution_cap", "institution cap", label, pool.institution_cap
+                )
+            mine.append(cap)
+        for grouping, share in (
+            ("cluster", pool.max_share_per_cluster),
+            ("institution", pool.max_share_per_institution),
+            ("institution_type", pool.max_share_per_institution_type),
+        ):
+            group = group_of(grouping, app, kind)
+            if share is None or group is None:
+                continue
+            key = f"share:{pool.id}:{grouping}:{group}"
+            cap = caps.get(key)
+            if cap is None:
+                words = grouping.replace("_", " ")
+                label = (
+                    f"the {format_share(share)} share of {where} {pool.label} per {words} ({group})"
+                )
+                # A share is rounded down to whole øre.
+                cap = caps[key] = Cap(key, "share", f"{words} share", label, int(pool.cap * share))
+            mine.append(cap)
+    for limit in limits:
+        if not limit_applies(limit, app, chain, kind):
+            continue
+        group = group_of(limit.per, app, kind) if limit.per else None
+        if limit.per and group is None:
+            continue
+        key = f"limit:{limit.id}" + (f":{group}" if group else "")
+        label = f"limit {limit.name or limit.id}" + (f" for {group}" if group else "")
+        mine.append(shared(caps, Cap(key, "limit", f"limit {limit.id}", label, limit.cap)))
+    return mine

@@ -1,0 +1,196 @@
+"""The engine's fast paths decide exactly as its straightforward ones.
+
+- Priority rounds take the lean path (kompalloc.allocation.express) unless a story is asked
+  for; with ``stories=True`` the same rounds go through the general, claim-by-claim path. Both
+  must give the same grants (but the story), pool results and round facts, whatever the caps,
+  rules, rates, deadlines, exclusive groups and shortfall policies.
+- The order of a round is made by three stable sorts; it must equal one sort by the whole key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from factories import application, bundle, pool
+from kompalloc.allocation import Allocation, allocate
+from kompalloc.allocation.ordering import _primary, draw_key, order
+from kompalloc.model import Application, Bundle, Partner
+from test_engine_properties import worlds
+
+MNOK = 100_000_000
+
+
+@st.composite
+def rounds(draw: st.DrawFn) -> Bundle:
+    """Generated priority rounds, with the scheme rules that make each application's own fields
+    matter: deadlines, required partners, rates, ordering by score, and zero requests."""
+    world = draw(worlds(methods=("priority",)))
+    if draw(st.booleans()):
+        world = replace(world, pools={k: replace(p, earmarks=None) for k, p in world.pools.items()})
+    schemes = {}
+    for sid, s in world.schemes.items():
+        schemes[sid] = replace(
+            s,
+            deadline=draw(st.none() | st.just(date(2021, 9, 15))),
+            required_partners=draw(st.sampled_from([(), (), ("company",), ("union",)])),
+            max_per_participant=draw(st.none() | st.integers(1, 100_000_00)),
+            max_per_study_point=draw(st.none() | st.integers(1, 10_000_00)),
+        )
+    pools = {}
+    for pid, p in world.pools.items():
+        if p.parent is None and draw(st.integers(0, 3)) == 0:
+            p = replace(p, order="score", min_score=draw(st.none() | st.just(Decimal("2.5"))))
+        if p.parent is None:
+            p = replace(p, deadline=draw(st.none() | st.just(date(2021, 9, 10))))
+        pools[pid] = p
+    apps: dict[str, Application] = {}
+    for aid, a in world.applications.items():
+        apps[aid] = replace(
+            a,
+            requested=0 if draw(st.integers(0, 12)) == 0 else a.requested,
+            submitted=draw(
+                st.sampled_from([date(2021, 9, 1), date(2021, 9, 12), date(2021, 9, 20)])
+            ),
+            participants=draw(st.none() | st.integers(1, 40)),
+            study_points=draw(st.none() | st.sampled_from([Decimal(5), Decimal("7.5")])),
+            score=draw(st.none() | st.sampled_from([Decimal(1), Decimal(3), Decimal("4.5")])),
+            partners=draw(st.sampled_from([(), (Partner("LO", "union"),)])),
+        )
+    return replace(world, schemes=schemes, pools=pools, applications=apps)
+
+
+def _untold(result: Allocation) -> Allocation:
+    return Allocation(
+        tuple(g._replace(story=()) for g in result.grants), result.pools, result.rounds
+    )
+
+
+def _same(world: Bundle) -> None:
+    """The lean path (taken by default) against the general path (taken when stories are
+    asked for); rounds with earmarks take the general path both times."""
+    fast, general = allocate(world), _untold(allocate(world, stories=True))
+    assert _untold(fast).grants == general.grants
+    assert fast.pools == general.pools
+    assert fast.rounds == general.rounds
+
+
+@settings(max_examples=400, deadline=None)
+@given(rounds())
+def test_the_lean_path_decides_as_the_general_path(world: Bundle) -> None:
+    _same(world)
+
+
+@settings(max_examples=150, deadline=None)
+@given(worlds(methods=("priority",), dense=True))
+def test_the_lean_path_decides_as_the_general_path_when_money_is_short(world: Bundle) -> None:
+    _same(world)
+
+
+def test_the_lean_path_is_taken_and_tells_the_funding_line() -> None:
+    """A plain priority round: the lean path's grants carry no story; the general path's do."""
+    world = bundle(
+        pools=[pool("p", 3 * MNOK, scheme="s")],
+        applications=[
+            application("a1", 2 * MNOK, rank=1),
+            application("a2", 2 * MNOK, rank=2, partial=True),
+            application("a3", 1 * MNOK, rank=3),
+        ],
+    )
+    fast = allocate(world)
+    assert all(g.story == () for g in fast.grants)
+    assert all(g.story for g in allocate(world, stories=True).grants)
+    assert [g.granted for g in fast.grants] == [2 * MNOK, 1 * MNOK, 0]
+    assert fast.rounds["p"].funding_line == "a2"
+    assert fast.rounds["p"].funding_gap == 1 * MNOK
+    _same(world)
+
+
+def _one_sort(applications: list[Application], by_score: bool) -> list[str]:
+    """The order as one sort by the whole key (primary, submitted, id)."""
+    return [
+        a.id for a in sorted(applications, key=lambda a: (_primary(a, by_score), a.submitted, a.id))
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.none() | st.integers(1, 4),
+            st.none() | st.integers(0, 2),
+            st.none() | st.sampled_from([Decimal(1), Decimal("2.5")]),
+            st.sampled_from([date(2021, 9, 1), date(2021, 9, 2)]),
+        ),
+        max_size=14,
+    ),
+    st.booleans(),
+    st.sampled_from([None, "order", "lottery"]),
+)
+def test_three_sorts_give_the_order_of_one(
+    fields: list[tuple[int | None, int | None, Decimal | None, date]],
+    by_score: bool,
+    ties: str | None,
+) -> None:
+    apps = [
+        application(f"a{n:02d}", MNOK, rank=r, tie_break=t, score=s, submitted=d)
+        for n, (r, t, s, d) in enumerate(reversed(fields))
+    ]
+    root = pool("p", MNOK, scheme="s", order="score" if by_score else None, ties=ties, seed=7)
+    got = order(apps, root)
+    expected = _one_sort(apps, by_score)
+    if ties != "lottery":
+        assert [a.id for a in got.applications] == expected
+    else:  # the same groups, each drawn by lot
+        assert sorted(a.id for a in got.applications) == sorted(expected)
+        for group in got.ties:
+            positions = [expected.index(i) for i in group]
+            assert positions == list(range(min(positions), min(positions) + len(group)))
+            assert list(group) == sorted(group, key=lambda i: expected.index(i))
+            drawn = [a.id for a in got.applications if a.id in group]
+            assert drawn == sorted(group, key=lambda i: draw_key(7, i))
+    ranked = [a for a in apps if (a.score if by_score else a.rank) is not None]
+    keys = [_primary(a, by_score) for a in ranked]
+    assert sum(len(g) for g in got.ties) == sum(1 for k in keys if keys.count(k) > 1)
+
+
+def test_a_cap_with_exactly_the_request_left_funds_it_in_full() -> None:
+    world = bundle(
+        pools=[pool("p", 2 * MNOK, scheme="s", max_grant=MNOK)],
+        applications=[
+            application("a1", MNOK, rank=1),
+            application("a2", MNOK, rank=2),
+            application("a3", 3 * MNOK, rank=3, partial=True),
+        ],
+    )
+    fast = allocate(world)
+    assert [(g.granted, g.reason) for g in fast.grants] == [
+        (MNOK, "full request"),
+        (MNOK, "full request"),
+        (0, "pool exhausted"),
+    ]
+    assert fast.rounds["p"].funding_line == "a3"
+    _same(world)
+    # room equal to a max grant below the request: the max grant binds, not the pool
+    capped = replace(world, pools={"p": pool("p", 3 * MNOK, scheme="s", max_grant=MNOK)})
+    assert allocate(capped).grants[2].reason == "max grant"
+    assert allocate(capped).rounds["p"].funding_line is None
+    _same(capped)
+
+
+def test_the_first_fixed_grant_of_an_exclusive_group_is_the_one_named() -> None:
+    world = bundle(
+        pools=[pool("p", 10 * MNOK, scheme="s")],
+        applications=[
+            application("a1", MNOK, rank=1, exclusive_group="g"),
+            application("a2", MNOK, rank=2, exclusive_group="g", fixed_grant=MNOK),
+            application("a3", MNOK, rank=3, exclusive_group="g", fixed_grant=MNOK),
+        ],
+    )
+    fast = allocate(world)
+    assert fast.grants[0].reason == "group g: a2 chosen"
+    _same(world)
