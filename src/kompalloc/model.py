@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
-from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from kompalloc.sections import Section as Section  # re-exported: the model speaks of sections
 from kompalloc.source import Span
+
+if TYPE_CHECKING:  # amounts of these kinds are rare: their modules load only when read
+    from decimal import Decimal
+    from fractions import Fraction
 
 INSTITUTION_TYPES: tuple[str, ...] = (
     "universitet",

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from fractions import Fraction
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 ORE_PER_KRONE = 100
 MAX_DIGITS = 18  # digits written before scaling; longer inputs are refused

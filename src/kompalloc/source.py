@@ -84,14 +84,14 @@ _INDEXES: dict[tuple[str, ...], dict[str, int]] = {}
 def span_map(keys: tuple[str, ...], spans: list[Span]) -> Mapping[str, Span]:
     """The spans of distinct keys as a mapping; packed (SpanMap) when they share one file."""
     path = spans[0].path if spans else ""
-    if any(s.path != path for s in spans):  # pragma: no cover - entries come from one file
+    if len({s.path for s in spans}) > 1:  # pragma: no cover - entries come from one file
         return dict(zip(keys, spans, strict=True))
     index = _INDEXES.get(keys)
     if index is None:
         if len(_INDEXES) >= 4096:  # bound the cache: odd files may order their keys every way
             _INDEXES.clear()
         index = _INDEXES[keys] = {key: i for i, key in enumerate(keys)}
-    data = array("I")
+    numbers: list[int] = []
     for s in spans:
-        data.extend(s[1:])
-    return SpanMap(index, path, data)
+        numbers += s[1:]
+    return SpanMap(index, path, array("I", numbers))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -212,6 +211,8 @@ def write_bytes_output(data: bytes, output: Path) -> None:
     A reader never sees half a file, and a failed write leaves the old file as it was. The
     new file gets the old file's permissions, or the umask's for a new one (not mkstemp's 0600).
     """
+    import tempfile
+
     folder = output.parent if str(output.parent) else Path()
     try:
         mode = stat.S_IMODE(output.stat().st_mode)

@@ -14,6 +14,7 @@ parsing (kompalloc.cli.validating.run), and tests/test_fast.py compares them.
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import sys
 from pathlib import Path
@@ -35,7 +36,11 @@ def run_fast(argv: list[str]) -> int | None:
     parsed = parse_validate(argv)
     if parsed is None:
         return None
-    return _validate(parsed)
+    code = _validate(parsed)
+    # The run is over and made no garbage worth collecting: frozen, what is left is skipped
+    # by the collection Python makes on exit (a tenth of validating 1,000 applications).
+    gc.freeze()
+    return code
 
 
 class ValidateArgs:

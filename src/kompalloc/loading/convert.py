@@ -11,8 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from kompalloc import model
@@ -42,11 +41,27 @@ _YAML11_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ]|$)")
 """Plain scalars YAML 1.1 turns into dates (or times)."""
 
 
+_MEMO_SIZE = 256
+"""How many scalars record_partial remembers per field and Reader."""
+
+
 class Reader:
-    """Reads values of one kind from nodes, adding diagnostics for what it cannot read."""
+    """Reads values of one kind from nodes, adding diagnostics for what it cannot read.
+
+    What a reader returns for a scalar depends on its text and whether it is plain, never on
+    where it stands (which only its diagnostics mention), and the values are immutable; so
+    record_partial remembers the values read without a diagnostic, and reads a scalar it has
+    met before in the same field only once.
+    """
 
     def __init__(self, out: list[Diagnostic]) -> None:
         self.out = out
+        self._readers: dict[
+            int, tuple[Field, Callable[[Node, str], Any], dict[tuple[str, bool], Any]]
+        ] = {}
+        """Each field's reader and the values it read, by the field's id (the field is kept)."""
+        self._required: dict[int, tuple[Mapping[str, Field], tuple[str, ...]]] = {}
+        """The required keys of each field table read, likewise."""
 
     def fail(
         self, code: Code, message: str, node: Node, where: str, hint: str | None = None
@@ -167,7 +182,7 @@ class Reader:
         s = self.scalar(node, where, "an amount")
         if not isinstance(s, Scalar):
             return s
-        result = parse_money(s.value)
+        result = _parse_money(s.value)
         if isinstance(result, MoneyError):
             return self.fail(Code.BAD_MONEY, result.message, node, where, result.hint)
         return result
@@ -178,6 +193,8 @@ class Reader:
         if not isinstance(s, Scalar):
             return s
         if _DECIMAL.fullmatch(s.value):
+            from decimal import Decimal, InvalidOperation  # loaded only when a file has numbers
+
             try:
                 return Decimal(s.value.replace(",", "."))
             except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
@@ -193,6 +210,9 @@ class Reader:
             return s
         m = _PERCENT.fullmatch(s.value.strip())
         if m:
+            from decimal import Decimal
+            from fractions import Fraction
+
             value = Fraction(Decimal(m[1].replace(",", "."))) / 100
             if value <= 1:
                 return value
@@ -299,9 +319,25 @@ class Reader:
             return None, False
         values: dict[str, Any] = {}
         ok = True
+        readers, out = self._readers, self.out
         for key, (key_node, child) in node.items.items():
             spec = fields.get(key)
-            if spec is None:
+            made = readers.get(id(spec))
+            if made is None and spec is not None:
+                made = readers[id(spec)] = (spec, spec.read(self), {})
+            if made is not None:
+                if type(child) is not Scalar:
+                    value = made[1](child, f"{where}.{key}")
+                else:
+                    memo = made[2]
+                    text = child[:2]
+                    value = memo.get(text, _INVALID)
+                    if value is _INVALID:
+                        known = len(out)
+                        value = made[1](child, f"{where}.{key}")
+                        if value is not _INVALID and len(out) == known and len(memo) < _MEMO_SIZE:
+                            memo[text] = value
+            else:
                 hint = did_you_mean(key, fields) or f"known keys: {', '.join(fields)}"
                 self.fail(
                     Code.UNKNOWN_KEY,
@@ -312,18 +348,28 @@ class Reader:
                 )
                 ok = False
                 continue
-            value = spec.read(self)(child, f"{where}.{key}")
             if value is _INVALID:
                 ok = False
             else:
                 values[key] = value
-        for key, spec in fields.items():
-            if spec.required and key not in node.items:
+        for key in self._required_keys(fields):
+            if key not in node.items:
                 self.fail(
                     Code.MISSING_KEY, f"{what} is missing the required key '{key}'", node, where
                 )
                 ok = False
         return values, ok
+
+    def _required_keys(self, fields: Mapping[str, Field]) -> tuple[str, ...]:
+        made = self._required.get(id(fields))
+        if made is None:
+            keys = tuple(key for key, spec in fields.items() if spec.required)
+            made = self._required[id(fields)] = (fields, keys)
+        return made[1]
+
+
+_parse_money = lru_cache(maxsize=4096)(parse_money)
+"""parse_money, remembered: files repeat the same few amounts (its results are immutable)."""
 
 
 @dataclass(frozen=True, slots=True)

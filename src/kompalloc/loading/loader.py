@@ -11,13 +11,14 @@ from pathlib import Path
 from kompalloc import model
 from kompalloc.diagnostics import Code, Diagnostic, did_you_mean, error, warning
 from kompalloc.loading.convert import TOP_LEVEL_KEYS, Reader, read_entry
-from kompalloc.loading.nodes import Map, Node, Scalar, parse, position
+from kompalloc.loading.nodes import Bad, Map, Node, Scalar, parse, position
 from kompalloc.source import Span, file_span
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Files larger than this are refused before reading: no funding file comes near it."""
 YAML_SUFFIXES = (".yaml", ".yml")
 FORMAT_VERSIONS = ("1",)
+SECTIONS = frozenset(s.value for s in model.Section)
 NULLS = ("", "~", "null", "Null", "NULL")
 """Plain scalars YAML reads as null: an empty file or section, however it is written."""
 
@@ -201,7 +202,21 @@ def read_file(name: str, collector: _Collector, out: list[Diagnostic]) -> None:
     out.extend(problems)
     if text is None:
         return
-    root, problems = parse(text, name)
+    reader = Reader(out)
+    read: dict[tuple[str, str], tuple[list[Diagnostic], model.Entry | None, bool]] = {}
+
+    def read_now(section: str, id_node: Scalar, node: Node) -> Node:
+        """Convert an entry as soon as it is parsed, keeping its diagnostics for later."""
+        if section not in SECTIONS:
+            return node
+        problems: list[Diagnostic] = []
+        reader.out = problems
+        entry, whole = read_entry(model.Section(section), id_node, node, reader)
+        reader.out = out
+        read[(section, id_node.value)] = (problems, entry, whole)
+        return Bad(node.span)  # the entry's nodes can go: only their span is needed again
+
+    root, problems = parse(text, name, read_now)
     out.extend(problems)
     if root is None:
         if not problems:
@@ -210,7 +225,6 @@ def read_file(name: str, collector: _Collector, out: list[Diagnostic]) -> None:
     if isinstance(root, Scalar) and root.plain and root.value in NULLS:
         out.append(warning(Code.EMPTY_FILE, "file holds no data", file_span(name)))
         return
-    reader = Reader(out)
     if not isinstance(root, Map):
         out.append(
             error(
@@ -246,7 +260,12 @@ def read_file(name: str, collector: _Collector, out: list[Diagnostic]) -> None:
             )
             continue
         for entry_key, (id_node, entry_node) in node.items.items():
-            entry, whole = read_entry(section, id_node, entry_node, reader)
+            early = read.pop((key, entry_key), None)
+            if early is None:
+                entry, whole = read_entry(section, id_node, entry_node, reader)
+            else:  # read while parsing: its diagnostics take their place here, in file order
+                problems, entry, whole = early
+                out.extend(problems)
             if whole and entry is not None:
                 collector.add(section, entry)
                 continue

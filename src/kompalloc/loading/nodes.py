@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import yaml
@@ -22,13 +22,16 @@ MAX_DEPTH = 32
 """Funding files need about 5 levels; the C composer crashes near 30,000."""
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_UNPRINTABLE = "[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 """Characters YAML allows nowhere: control characters, lone surrogates, U+FFFE and U+FFFF."""
-_NOT_IN_FILE = re.compile(
-    "[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-)
+_NOT_IN_FILE = "[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 """What parse refuses in a file: the characters above, and NEL, LS and PS, which YAML 1.1
 counts as line breaks and editors do not (every later line number would differ)."""
+_ASCII_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""The ASCII characters of both classes above: all of them an ASCII text can hold.
+
+The two classes take milliseconds to compile, so they are compiled (by re, once) only for
+text that is not ASCII: see first_bad."""
 _LIBYAML_PROBLEMS: dict[str, tuple[Code, str, str | None]] = {
     "found invalid Unicode character escape code": (
         Code.CONTROL_CHARACTER,
@@ -75,18 +78,29 @@ class Bad(NamedTuple):
 Node = Scalar | Seq | Map | Bad
 
 
-@dataclass(slots=True)
 class _Frame:
-    is_map: bool
-    start: Span
-    items: list[Node] = field(default_factory=list)
-    mapping: dict[str, tuple[Scalar, Node]] = field(default_factory=dict)
-    key: Scalar | Bad | None = None
+    """A mapping or a sequence being read: where it starts, and what it holds so far."""
+
+    __slots__ = ("is_map", "items", "key", "mapping", "start")
+
+    def __init__(self, is_map: bool, start: Span) -> None:
+        self.is_map = is_map
+        self.start = start
+        self.items: list[Node] = []
+        self.mapping: dict[str, tuple[Scalar, Node]] = {}
+        self.key: Scalar | Bad | None = None
 
 
 def _span(path: str, start: Any, end: Any) -> Span:
     # PyYAML marks are 0-based; this is the one place they become 1-based.
     return Span(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def first_bad(text: str, allowed_nowhere: bool = True) -> re.Match[str] | None:
+    """The first character of _UNPRINTABLE in text (of _NOT_IN_FILE when not allowed_nowhere)."""
+    if text.isascii():
+        return _ASCII_CONTROL.search(text)
+    return re.search(_UNPRINTABLE if allowed_nowhere else _NOT_IN_FILE, text)
 
 
 def position(text: str, index: int) -> tuple[int, int]:
@@ -119,16 +133,28 @@ def _bad_character(text: str, path: str, index: int) -> Diagnostic:
     )
 
 
-def parse(text: str, path: str) -> tuple[Node | None, list[Diagnostic]]:
-    """Read one YAML document into nodes; None when the file is empty or unreadable as YAML."""
+EntryHook = Callable[[str, Scalar, Node], Node]
+"""Called with each entry (section name, id, value) as soon as it is read; returns what the
+tree keeps in its place."""
+
+
+def parse(
+    text: str, path: str, on_entry: EntryHook | None = None
+) -> tuple[Node | None, list[Diagnostic]]:
+    """Read one YAML document into nodes; None when the file is empty or unreadable as YAML.
+
+    ``on_entry`` sees every collection two levels down a top-level mapping that the tree will
+    keep (not under a duplicate key), in file order: the loader converts entries there, so that
+    a large file's nodes never exist all at once. The tree holds what it returns instead.
+    """
     diagnostics: list[Diagnostic] = []
-    bad = _NOT_IN_FILE.search(text)
+    bad = first_bad(text, allowed_nowhere=False)
     if bad is not None:
         # libyaml reports these with a byte offset only, and cannot encode lone surrogates at all.
         return None, [_bad_character(text, path, bad.start())]
     loader = _Loader(text)
     try:
-        root = _build(loader, path, diagnostics)
+        root = _build(loader, path, diagnostics, on_entry)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         span = _span(path, mark, mark) if mark is not None else Span(path, 1, 1, 1, 1)
@@ -151,7 +177,15 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Diagnostic]]:
     return root, diagnostics
 
 
-def _build(loader: Any, path: str, out: list[Diagnostic]) -> Node | None:
+def _kept_key(frame: _Frame) -> Scalar | None:
+    """The key of the value being read in a mapping, unless add() will drop the value."""
+    key = frame.key
+    return key if type(key) is Scalar and key.value not in frame.mapping else None
+
+
+def _build(
+    loader: Any, path: str, out: list[Diagnostic], on_entry: EntryHook | None
+) -> Node | None:
     stack: list[_Frame] = []
     root: Node | None = None
     documents = 0
@@ -198,19 +232,31 @@ def _build(loader: Any, path: str, out: list[Diagnostic]) -> Node | None:
                 return
             top.mapping[key.value] = (key, node)
 
-    check, get = loader.check_event, loader.get_event
+    get = loader.get_event
     scalar_event, start_events = yaml.ScalarEvent, (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    end_events = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     new, intern = tuple.__new__, sys.intern
     last_line, line_number = -1, 0
-    while check():
-        event = get()
+    while (event := get()) is not None:  # None after the end of the stream
         kind = type(event)
         # Fast paths for what funding files are made of: untagged, unanchored scalars and
-        # collections. Everything else falls through to the careful checks below.
+        # collections, and the ends of collections. Everything else falls through to the
+        # careful checks below.
+        if kind in end_events:
+            frame = stack.pop()
+            em = event.end_mark
+            whole = new(
+                Span, (path, frame.start.line, frame.start.column, em.line + 1, em.column + 1)
+            )
+            done: Node = Map(frame.mapping, whole) if frame.is_map else Seq(frame.items, whole)
+            if on_entry is not None and len(stack) == 2 and stack[0].is_map and stack[1].is_map:
+                section, entry_id = _kept_key(stack[0]), _kept_key(stack[1])
+                if section is not None and entry_id is not None:
+                    done = on_entry(section.value, entry_id, done)
+            add(done)
+            continue
         if event.__dict__.get("anchor", 0) is None and getattr(event, "tag", None) is None:
-            if kind is scalar_event and (
-                event.style != '"' or _UNPRINTABLE.search(event.value) is None
-            ):
+            if kind is scalar_event and (event.style != '"' or first_bad(event.value) is None):
                 sm, em = event.start_mark, event.end_mark
                 # Spans on one line share one int object for their line number: the entries
                 # keep a span for every value, and most values sit on a line of their own.
@@ -222,16 +268,27 @@ def _build(loader: Any, path: str, out: list[Diagnostic]) -> Node | None:
                 # Plain scalars are keys, ids and codes that recur in every entry: one copy each.
                 value = intern(event.value) if plain else event.value
                 node = new(Scalar, (value, plain, span))
-                if stack:
-                    top = stack[-1]
-                    if top.is_map and top.key is None:
-                        top.key = node  # a scalar key: what add() does, without the call
-                        continue
-                add(node)
+                if not stack:
+                    add(node)
+                    continue
+                # What add() does with a scalar in the common cases, without the call.
+                top = stack[-1]
+                if not top.is_map:
+                    top.items.append(node)
+                    continue
+                key = top.key
+                if key is None:
+                    top.key = node
+                    continue
+                if type(key) is Scalar and key.value not in top.mapping:
+                    top.key = None
+                    top.mapping[key.value] = (key, node)
+                    continue
+                add(node)  # a duplicate key, or a value for a refused key
                 continue
             if kind in start_events and len(stack) < MAX_DEPTH:
                 sm, em = event.start_mark, event.end_mark
-                span = Span(path, sm.line + 1, sm.column + 1, em.line + 1, em.column + 1)
+                span = new(Span, (path, sm.line + 1, sm.column + 1, em.line + 1, em.column + 1))
                 stack.append(_Frame(kind is yaml.MappingStartEvent, span))
                 continue
         if isinstance(event, yaml.DocumentStartEvent):
@@ -260,12 +317,6 @@ def _build(loader: Any, path: str, out: list[Diagnostic]) -> Node | None:
             )
             add(Bad(span))
             continue
-        if isinstance(event, yaml.CollectionEndEvent):
-            frame = stack.pop()
-            end = _span(path, event.start_mark, event.end_mark)
-            whole = Span(path, frame.start.line, frame.start.column, end.end_line, end.end_column)
-            add(Map(frame.mapping, whole) if frame.is_map else Seq(frame.items, whole))
-            continue
         if not isinstance(event, yaml.NodeEvent):
             continue
         span = _span(path, event.start_mark, event.end_mark)
@@ -293,7 +344,7 @@ def _build(loader: Any, path: str, out: list[Diagnostic]) -> Node | None:
             bad = True
         if isinstance(event, yaml.ScalarEvent):
             value = event.value
-            found = _UNPRINTABLE.search(value) if event.style == '"' else None
+            found = first_bad(value) if event.style == '"' else None
             if found is not None:
                 char = found[0]
                 message = f"escaped character U+{ord(char):04X} is not allowed"

@@ -196,7 +196,7 @@ def applications(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
                 f"{where}.year",
                 hint,
             )
-        _, ambiguous = tree.chain(bundle, app)
+        chain, ambiguous = tree.chain(bundle, app)
         if ambiguous:
             names = ", ".join(f"'{p.id}'" for p in ambiguous)
             yield error(
@@ -230,7 +230,6 @@ def applications(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
                     f"{where}.min_grant",
                     hint="add 'partial: true' if a smaller grant is acceptable, or remove min_grant",
                 )
-        chain, _ = tree.chain(bundle, app)
         yield from _request_limits(bundle, app, chain, where)
         for breach in breaches(bundle, app, chain):
             yield warning(
