@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from operator import attrgetter
 
@@ -147,6 +147,87 @@ def _allocate(bundle: Bundle, methods: dict[str, str] | None, stories: bool) -> 
     for kind in kinds.values():
         _add_sums(by_chain, kind.ids, [kind.granted, kind.requested, kind.count])
     return Allocation(tuple(grants), _pool_results(bundle, committed, by_chain), rounds)
+
+
+@dataclass(frozen=True, slots=True)
+class RoundAtCap:
+    """One round decided at one cap of one of its pools: what a sweep step needs."""
+
+    cap: int
+    granted: int
+    """Granted in the round."""
+    remaining: int
+    """Left in the pool whose cap changed."""
+    funded: int
+    """Applications of the round that get money (in full or in part)."""
+    full: int
+    partial: int
+    result: RoundResult
+
+
+def round_at_caps(
+    bundle: Bundle, pool_id: str, caps: Sequence[int], methods: dict[str, str] | None = None
+) -> list[RoundAtCap] | None:
+    """The round of ``pool_id`` decided at each of ``caps``, as :func:`allocate` decides it with
+    the pool's cap replaced, but with the round ordered and prepared once: only the priority
+    pass runs per cap. None when the round is not a lean priority round, or when cross-pool
+    limits make rounds depend on each other (then allocate per cap)."""
+    tree = build(bundle)
+    root = bundle.pools[tree.root_of.get(pool_id, pool_id)]
+    method = (methods or {}).get(root.id) or (methods or {}).get("*") or root.method or "priority"
+    if bundle.limits or not express.applies(root, method, stories=False):
+        return None
+    committed = {
+        pid: sum(bundle.pools[d].committed for d in descendants(tree, pid)) for pid in bundle.pools
+    }
+    apps = _by_root(bundle, tree).get(root.id, [])
+    shared_caps: dict[str, Cap] = {}
+    memo = Memo()
+    _reserve_fixed_grants(bundle, tree, apps, committed, shared_caps, memo)
+    prepared = express.prepare(bundle, tree, root, apps, committed, shared_caps, memo, {})
+    order_ids = tuple(a.id for a in prepared.ordering.applications)
+    floors = express.floors(prepared)
+    pool = bundle.pools[pool_id]
+    under = [pool_id in k.ids for k in prepared.distinct]
+    fixed = [a for a in apps if a.fixed_grant is not None]
+    static = express.tally(prepared.decided)  # the decisions that need no money
+
+    def rooms_at(cap: int) -> tuple[Bundle, dict[str, int]]:
+        """The bundle with the pool's cap changed; its caps made for the round's kinds, with
+        the room they have before the pass (fixed grants charged)."""
+        changed = replace(bundle, pools={**bundle.pools, pool_id: replace(pool, cap=cap)})
+        fresh: dict[str, Cap] = {}
+        # The tree holds pool records: one of the changed bundle, for the changed cap.
+        _reserve_fixed_grants(changed, build(changed), fixed, committed, fresh, Memo())
+        express.recap(prepared, changed, committed, fresh)
+        return changed, {c.key: c.room for k in prepared.distinct for c in k.caps}
+
+    # The caps a higher pool cap raises (the pool's own, its shares): where none of them binds,
+    # a higher cap decides as a lower one did, so each pass resumes where the last one could.
+    low, high = rooms_at(min(caps, default=0))[1], rooms_at(max(caps, default=0))[1]
+    watched = frozenset(k for k in low if low[k] != high.get(k))
+    out = []
+    last: tuple[int, dict[str, int], express.Resume] | None = None
+    for cap in caps:
+        _, initial = rooms_at(cap)
+        resume = None
+        if last is not None and last[0] <= cap and initial.keys() == last[1].keys():
+            resume = last[2]
+            for kind in prepared.distinct:
+                for c in kind.caps:
+                    c.room = initial[c.key] - last[1][c.key] + resume.rooms[c.key]
+        done = express.run_pass(prepared, resume, watched, floors)
+        if done.resume is not None:
+            last = (cap, initial, done.resume)
+        granted, funded, full, partial = map(sum, zip(static, done.tally, strict=True))
+        below = sum(k.granted for k, mine in zip(prepared.distinct, under, strict=True) if mine)
+        result = RoundResult(root.id, "priority", order_ids, prepared.ordering.seed, *done.line)
+        out.append(
+            RoundAtCap(
+                cap, granted, cap - committed[pool_id] - below, funded, full, partial, result
+            )
+        )
+    return out
 
 
 def _add_sums(

@@ -12,15 +12,15 @@ compare both paths on generated rounds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
 
 from kompalloc.allocation import wording
 from kompalloc.allocation.caps import Cap, Memo, claim_caps, sorted_limits
-from kompalloc.allocation.ordering import order
-from kompalloc.allocation.results import Grant, RoundResult
+from kompalloc.allocation.ordering import Ordering, order
+from kompalloc.allocation.results import Grant, RoundResult, Status
 from kompalloc.eligibility import breaches, breaches_vary, limits_vary, own_limit
 from kompalloc.model import Application, Bundle, Pool
 from kompalloc.pooltree import PoolTree
@@ -50,6 +50,8 @@ class Kind:
 
     ids: tuple[str, ...]
     """The pools it draws on, root first."""
+    example: Application
+    """The first application of the kind (its caps are made from it)."""
     chain: list[Pool]
     caps: tuple[Cap, ...]
     pool_min: int
@@ -66,6 +68,8 @@ class Kind:
     capped: tuple[int, str, str, str] | None = None
     """Its own limit when a max grant binds and nothing else varies (found on first need)."""
     requested: int = 0
+    fixed: int = 0
+    """The council's fixed grants in the round."""
     granted: int = 0
     count: int = 0
 
@@ -73,6 +77,30 @@ class Kind:
 def applies(root: Pool, method: str, stories: bool) -> bool:
     """Whether a round can take the lean path: priority, no earmarks, no stories asked for."""
     return method == "priority" and not stories and not root.earmarks
+
+
+Upper = tuple[int, str, str, str]
+"""An application's own limit: (amount, kind, a few words, a sentence), as own_limit gives it."""
+Waiting = tuple[int, Application, Kind, Upper, int]
+"""An application the priority pass decides: (index in order, it, its kind, upper, lower)."""
+
+
+@dataclass(slots=True)
+class Prepared:
+    """A round worked out up to its money: the order, each application's kind, the decisions
+    that need no money, and what the priority pass needs of the rest. Nothing here depends on
+    the room left in any cap, so a sweep decides the same prepared round at many caps."""
+
+    root: Pool
+    ordering: Ordering
+    kinds: list[Kind]
+    """Each application's kind, in order."""
+    decided: list[wording.Decision | None]
+    """The decisions that need no money (rules, council, zero requests), None for the rest."""
+    waiting: list[Waiting]
+    fixed_groups: dict[str, str]
+    distinct: list[Kind]
+    """Each kind of the round once, the root's pool cap first among every kind's caps."""
 
 
 def express_round(
@@ -85,14 +113,32 @@ def express_round(
     memo: Memo,
     kinds: dict[KindKey, Kind],
 ) -> tuple[list[Grant], RoundResult]:
-    """Allocate one priority round; the grants in order, and the round's facts.
+    """Allocate one priority round; the grants in order, and the round's facts."""
+    prepared = prepare(bundle, tree, root, applications, committed, caps, memo, kinds)
+    decided, line = decide(prepared)
+    new, empty = tuple.__new__, ()
+    apps = prepared.ordering.applications
+    grants: list[Grant] = [  # Grant(...) with its fields in order, without keyword handling
+        new(Grant, (app.id, kind.ids, app.requested, *decision, position, empty))
+        for position, app, kind, decision in zip(
+            range(1, len(apps) + 1), apps, prepared.kinds, decided, strict=True
+        )
+    ]
+    result = RoundResult(root.id, "priority", tuple(map(_ID, apps)), prepared.ordering.seed, *line)
+    return grants, result
 
-    One pass in order does what the general path does in three (decisions that need no money,
-    a council's choices in exclusive groups, then the priority pass): only money moves caps,
-    and money is only granted in order, so the outcome is the same.
-    """
-    unit = root.unit or ORE
-    shortfall = root.shortfall or "part_fund"
+
+def prepare(
+    bundle: Bundle,
+    tree: PoolTree,
+    root: Pool,
+    applications: Sequence[Application],
+    committed: dict[str, int],
+    caps: dict[str, Cap],
+    memo: Memo,
+    kinds: dict[KindKey, Kind],
+) -> Prepared:
+    """Order the round and decide what needs no money; the rest waits for :func:`decide`."""
     ordering = order(applications, root)
 
     def kind_of(app: Application) -> Kind:
@@ -103,15 +149,13 @@ def express_round(
         return kind
 
     fixed_groups = _fixed_groups(bundle, ordering.applications, kind_of)
-    stopped: str | None = None
-    winners: dict[str, str] = {}
-    line: tuple[str | None, int | None, str] = (None, None, "")
-    offer, exhausted, short_of, new, empty = _offer, _exhausted, _short_of, tuple.__new__, ()
-    grants: list[Grant] = []
-    add = grants.append
+    in_order: list[Kind] = []
+    decided: list[wording.Decision | None] = []
+    waiting: list[Waiting] = []
     apps = ordering.applications
-    for position, key, app in zip(range(1, len(apps) + 1), map(_KIND_KEY, apps), apps, strict=True):
+    for index, key, app in zip(range(len(apps)), map(_KIND_KEY, apps), apps, strict=True):
         kind = kinds.get(key) or kind_of(app)
+        in_order.append(kind)
         asked = app.requested
         kind.requested += asked
         kind.count += 1
@@ -124,17 +168,13 @@ def express_round(
         elif app.fixed_grant is not None:
             # Reserved before any round (see the engine): charged already, so no cap moves.
             decision = wording.fixed(app.fixed_grant, asked)
-            kind.granted += app.fixed_grant
+            kind.fixed += app.fixed_grant
         elif asked == 0:
             decision = wording.NOTHING_REQUESTED
         elif asked < kind.pool_min:
             decision = wording.below_pool_minimum(asked, kind.pool_min)
         elif (group := app.exclusive_group) is not None and group in fixed_groups:
             decision = wording.chosen_by_council(group, fixed_groups[group])
-        elif stopped is not None:
-            decision = wording.after_funding_line(stopped)
-        elif group is not None and group in winners:
-            decision = wording.funded_before(group, winners[group])
         else:
             if kind.limits_vary:
                 upper = own_limit(bundle, app, kind.chain, memo.sentences)
@@ -145,17 +185,126 @@ def express_round(
             else:
                 upper = (asked, "request", "full request", "the full request fits")
             lower = kind.lower if app.min_grant is None else max(app.min_grant, kind.lower)
-            tightest: Cap | None = None
-            least = 0
-            for cap in kind.caps:
-                if tightest is None or cap.room < least:
-                    tightest, least = cap, cap.room
-            if tightest is None or least >= upper[0]:
-                decision = offer(asked, *upper, unit, app.partial, lower)
-            elif least < unit and shortfall == "part_fund":
+            waiting.append((index, app, kind, upper, lower))
+        decided.append(decision)
+    distinct = list({id(k): k for k in in_order}.values())
+    return Prepared(root, ordering, in_order, decided, waiting, fixed_groups, distinct)
+
+
+Tally = tuple[int, int, int, int]
+"""Granted, and how many applications get money, in full, in part."""
+Line = tuple[str | None, int | None, str]
+"""A round's funding line: (application, gap, note), as RoundResult has them."""
+
+
+@dataclass(slots=True)
+class Resume:
+    """The state of a priority pass before the first application whose decision more room in
+    some caps could change: a pass with more room there decides the same up to this point, so
+    it can start here (a sweep's next, higher cap)."""
+
+    position: int
+    """Where in the waiting applications to start."""
+    decided: list[wording.Decision | None]
+    rooms: dict[str, int]
+    """The room each cap (by key) had left at this point."""
+    granted: list[int]
+    """Each distinct kind's grants before this point (fixed grants included)."""
+    winners: dict[str, str]
+    stopped: str | None
+    line: Line
+    tally: Tally
+    """The tally of the waiting applications' decisions before this point."""
+
+
+@dataclass(slots=True)
+class Pass:
+    """What a priority pass decided: every decision up to ``stop`` (the waiting applications
+    after it get nothing), the funding line, and where a pass with more room may resume."""
+
+    decided: list[wording.Decision | None]
+    line: Line
+    start: int
+    stop: int
+    resume: Resume | None
+    tally: Tally
+    """The tally of the waiting applications' decisions (kept only when a sweep watches)."""
+
+
+def decide(prepared: Prepared) -> tuple[list[wording.Decision], Line]:
+    """The priority pass over the waiting applications, against the room left in their caps
+    (which it charges): every decision in order, and the funding line (application, gap, note).
+
+    Each kind's ``granted`` is set to its fixed grants plus what this pass grants.
+    """
+    done = run_pass(prepared)
+    return done.decided, done.line  # type: ignore[return-value]  # all decided by now
+
+
+def run_pass(
+    prepared: Prepared,
+    resume: Resume | None = None,
+    watched: frozenset[str] | None = None,
+    floors: Sequence[int] | None = None,
+) -> Pass:
+    """The priority pass, from the start or from ``resume`` (whose rooms the caps must have).
+
+    ``watched``: the keys of caps a sweep raises; the pass notes where it can resume, that is
+    before the first application short of money for which a watched cap is the tightest.
+    ``floors``: for each waiting application, the least that it or any after it could take
+    (its own limit, at most one unit); once the root pool has less room than that (and the
+    funding line is known), nobody after gets money, and the pass stops early.
+    """
+    root = prepared.root
+    unit = root.unit or ORE
+    shortfall = root.shortfall or "part_fund"
+    waiting = prepared.waiting
+    if resume is None:
+        for kind in prepared.distinct:
+            kind.granted = kind.fixed
+        decided = list(prepared.decided)
+        winners: dict[str, str] = {}
+        stopped: str | None = None
+        line: Line = (None, None, "")
+        start = 0
+    else:
+        for kind, granted in zip(prepared.distinct, resume.granted, strict=True):
+            kind.granted = granted
+        decided = list(resume.decided)
+        winners = dict(resume.winners)
+        stopped, line, start = resume.stopped, resume.line, resume.position
+    before = resume.tally if resume is not None else (0, 0, 0, 0)
+    note: Resume | None = None
+    root_cap = prepared.distinct[0].caps[0] if floors is not None and prepared.distinct else None
+    stop = len(waiting)
+    offer, exhausted, short_of = _offer, _exhausted, _short_of
+    for position in range(start, len(waiting)):
+        index, app, kind, upper, lower = waiting[position]
+        if root_cap is not None and line[0] is not None and root_cap.room < floors[position]:  # type: ignore[index]
+            stop = position
+            break
+        group = app.exclusive_group
+        if stopped is not None:
+            decided[index] = wording.after_funding_line(stopped)
+            continue
+        if group is not None and group in winners:
+            decided[index] = wording.funded_before(group, winners[group])
+            continue
+        asked = app.requested
+        tightest: Cap | None = None
+        least = 0
+        for cap in kind.caps:
+            if tightest is None or cap.room < least:
+                tightest, least = cap, cap.room
+        if tightest is None or least >= upper[0]:
+            decision = offer(asked, *upper, unit, app.partial, lower)
+        else:
+            if watched is not None and note is None and tightest.key in watched:
+                note = _resume(prepared, position, decided, winners, stopped, line, start, before)
+            if least < unit and shortfall == "part_fund":
                 decision = exhausted(tightest.label, tightest.short, tightest.kind, least)
                 if line[0] is None:
-                    line = wording.funding_line(app.id, tightest, upper[0], asked, decision[0])
+                    line = wording.funding_line(app.id, tightest, upper[0], asked, 0)
             else:
                 why = short_of(tightest.label, least)
                 if shortfall == "stop":
@@ -164,35 +313,85 @@ def express_round(
                 elif shortfall == "skip":
                     decision = wording.skipped(tightest.short, why, tightest.kind)
                 else:
+                    amount = max(least, 0) // unit * unit
                     decision = offer(
-                        asked,
-                        max(least, 0) // unit * unit,
-                        tightest.kind,
-                        tightest.short,
-                        why,
-                        unit,
-                        app.partial,
-                        lower,
+                        asked, amount, tightest.kind, tightest.short, why, unit, app.partial, lower
                     )
                 if line[0] is None:
                     line = wording.funding_line(app.id, tightest, upper[0], asked, decision[0])
-            amount = decision[0]
-            if amount:
-                kind.granted += amount
-                for cap in kind.caps:
-                    cap.room -= amount
-                if group is not None:
-                    winners.setdefault(group, app.id)
-        # Grant(...) with its fields in order, without the keyword handling of its __new__
-        add(new(Grant, (app.id, kind.ids, asked, *decision, position, empty)))
-    result = RoundResult(
-        root.id,
-        "priority",
-        tuple(map(_ID, apps)),
-        ordering.seed,
-        *line,
+        decided[index] = decision
+        amount = decision[0]
+        if amount:
+            kind.granted += amount
+            for cap in kind.caps:
+                cap.room -= amount
+            if group is not None:
+                winners.setdefault(group, app.id)
+    if watched is None:
+        return Pass(decided, line, start, stop, None, before)
+    if note is None:
+        note = _resume(prepared, stop, decided, winners, stopped, line, start, before)
+    after = _add(note.tally, tally(decided[w[0]] for w in waiting[note.position : stop]))
+    return Pass(decided, line, start, stop, note, after)
+
+
+def _resume(
+    prepared: Prepared,
+    position: int,
+    decided: list[wording.Decision | None],
+    winners: dict[str, str],
+    stopped: str | None,
+    line: Line,
+    start: int,
+    before: Tally,
+) -> Resume:
+    rooms = {cap.key: cap.room for kind in prepared.distinct for cap in kind.caps}
+    waited = (decided[w[0]] for w in prepared.waiting[start:position])
+    return Resume(
+        position,
+        list(decided),
+        rooms,
+        [k.granted for k in prepared.distinct],
+        dict(winners),
+        stopped,
+        line,
+        _add(before, tally(waited)),
     )
-    return grants, result
+
+
+def tally(decisions: Iterable[wording.Decision | None]) -> Tally:
+    """Granted, and how many get money, in full and in part (None: undecided, left out)."""
+    granted = funded = full = partial = 0
+    for decision in decisions:
+        if decision is None:
+            continue
+        amount, status = decision[0], decision[1]
+        if amount:
+            granted += amount
+            funded += 1
+        if status is Status.FUNDED:
+            full += 1
+        elif status is Status.PARTIAL:
+            partial += 1
+    return granted, funded, full, partial
+
+
+def _add(a: Tally, b: Tally) -> Tally:
+    return a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]
+
+
+def recap(
+    prepared: Prepared, bundle: Bundle, committed: dict[str, int], caps: dict[str, Cap]
+) -> None:
+    """Give the round's kinds fresh caps from ``bundle`` (e.g. with one pool's cap changed),
+    made in ``caps``; the kinds' pools and everything else prepared stay as they are."""
+    limits = sorted_limits(bundle)
+    for kind in prepared.distinct:
+        chain = [bundle.pools[pid] for pid in kind.ids]
+        institution_type = bundle.institutions[kind.example.institution].type
+        kind.caps = tuple(
+            claim_caps(bundle, kind.example, chain, institution_type, committed, caps, limits)
+        )
 
 
 def _fixed_groups(
@@ -230,6 +429,7 @@ def _kind(
     grants = [p.max_grant for p in chain if p.max_grant is not None]
     return Kind(
         ids,
+        app,
         chain,
         tuple(mine),
         pool_min,
@@ -239,3 +439,15 @@ def _kind(
         min(grants) if grants else None,
         max(pool_min, 1),
     )
+
+
+def floors(prepared: Prepared) -> list[int]:
+    """For each waiting application, the least that it or any after it could take: its own
+    limit, and at most one unit (see :func:`run_pass`)."""
+    unit = prepared.root.unit or ORE
+    out = [0] * len(prepared.waiting)
+    least = unit
+    for position in range(len(prepared.waiting) - 1, -1, -1):
+        least = min(least, prepared.waiting[position][3][0])
+        out[position] = least
+    return out

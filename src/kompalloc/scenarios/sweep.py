@@ -3,7 +3,8 @@
 The data is loaded and validated once; each step replaces the pool's cap (a frozen record, so
 ``dataclasses.replace``) and re-runs the pure engine. Without cross-pool ``limits`` the rounds
 are independent, so only the swept pool's round is allocated per step; the other rounds are
-allocated once.
+allocated once. A priority round is even ordered and prepared once, and only its priority pass
+runs per step (``round_at_caps``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from kompalloc.allocation import Allocation, Status, allocate
+from kompalloc.allocation.engine import round_at_caps
 from kompalloc.model import Bundle
 from kompalloc.money import format_kr
 from kompalloc.pooltree import build
@@ -161,8 +163,28 @@ def sweep(
         others = sum(g.granted for g in allocate(rest, methods).grants)
         work = replace(bundle, applications=mine)
     pool = bundle.pools[pool_id]
+    values = sorted(set(caps))
+    if independent:
+        prepared = round_at_caps(work, pool_id, values, methods)
+        if prepared is not None:
+            steps = [
+                Step(
+                    cap=r.cap,
+                    granted=r.granted,
+                    total=r.granted + others,
+                    remaining=r.remaining,
+                    funded=r.funded,
+                    full=r.full,
+                    partial=r.partial,
+                    funding_line=r.result.funding_line,
+                    funding_gap=r.result.funding_gap,
+                    note=r.result.funding_note,
+                )
+                for r in prepared
+            ]
+            return Sweep(pool_id, root, tuple(steps))
     steps = []
-    for cap in sorted(set(caps)):
+    for cap in values:
         changed = replace(work, pools={**work.pools, pool_id: replace(pool, cap=cap)})
         allocation = allocate(changed, methods)
         if not independent:
