@@ -13,10 +13,15 @@ CLUSTERS = ("kongsberg", "raufoss", "sunnmore", "sunnhordland", "agder", "grenla
 SCHEMES = ("ifs", "kui", "bpib", "bpmar")
 
 
-def bundle_of(n: int) -> Bundle:
+def bundle_of(n: int, one_round: bool = False) -> Bundle:
     """n applications over 4 schemes x (n // 2 500) years, each root pool with 6 cluster sub-pools
-    and an institution cap: three levels of caps (root, sub-pool, institution) plus max grants."""
-    years = list(range(2000, 2000 + max(1, n // 2_500)))
+    and an institution cap: three levels of caps (root, sub-pool, institution) plus max grants.
+
+    ``one_round`` puts every application in one round (one scheme, one year) whose caps are
+    scaled to the number of applications, so that money runs out about a quarter of the way in:
+    the worst case for a sweep of that round's cap."""
+    years = [2000] if one_round else list(range(2000, 2000 + max(1, n // 2_500)))
+    scale = max(1, n // 625) if one_round else 1
     types = ("universitet", "fagskole_offentlig", "hogskole_statlig")
     schemes = {
         s: Scheme(
@@ -41,9 +46,9 @@ def bundle_of(n: int) -> Bundle:
                 spans={},
                 scheme=s,
                 year=y,
-                cap=400 * MNOK,
+                cap=400 * MNOK * scale,
                 committed=10 * MNOK,
-                institution_cap=12 * MNOK,
+                institution_cap=12 * MNOK * scale,
             )
             for c in CLUSTERS:
                 pools[f"{root}-{c}"] = Pool(
@@ -51,7 +56,7 @@ def bundle_of(n: int) -> Bundle:
                     span=SPAN,
                     spans={},
                     parent=root,
-                    cap=70 * MNOK,
+                    cap=70 * MNOK * scale,
                     clusters=(c,),
                     max_grant=3 * MNOK,
                 )
@@ -62,7 +67,7 @@ def bundle_of(n: int) -> Bundle:
             id=app_id,
             span=SPAN,
             spans={},
-            scheme=SCHEMES[k % 4],
+            scheme=SCHEMES[0 if one_round else k % 4],
             year=years[(k // 4) % len(years)],
             institution=f"i{k % 60:03d}",
             cluster=CLUSTERS[k % 6],
