@@ -259,6 +259,8 @@ def main() -> None:
         in_process(RENDER.format(n=10_000), repeats),
         one_alloc,
     )
+    groups = list(dict.fromkeys(r[0] for r in rows))
+    rows.sort(key=lambda r: groups.index(r[0]))  # each group's rows together, in order
     width = max(len(r[1]) for r in rows)
     print(f"{'measure':<{width}}  {'seconds':>9}  {'ratio':>7}  {'peak MiB':>8}  {'ref MiB':>7}")
     group = None

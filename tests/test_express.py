@@ -210,6 +210,11 @@ def test_a_round_prepared_once_decides_each_cap_as_a_fresh_allocation(
     caps = data.draw(st.lists(st.integers(0, 30 * MNOK), min_size=1, max_size=6))
     if data.draw(st.booleans()):  # rising, as a sweep asks: each pass may resume the last
         caps.sort()
+    _check_caps(world, pool_id, caps)
+
+
+def _check_caps(world: Bundle, pool_id: str, caps: list[int]) -> None:
+    """round_at_caps decides each cap as a fresh allocation with that cap does."""
     prepared = round_at_caps(world, pool_id, caps)
     root = build(world).root_of[pool_id]
     if prepared is None:  # earmarks: the general path, allocated per cap by the sweep
@@ -230,3 +235,36 @@ def test_a_round_prepared_once_decides_each_cap_as_a_fresh_allocation(
         else:  # a round without applications: nothing to say
             assert not mine
             assert (got.result.funding_line, got.result.funding_gap) == (None, None)
+
+
+def test_a_pass_does_not_stop_while_a_partial_grant_fits_the_root() -> None:
+    """After the funding line, the root has 5 MNOK: too little for a3's request, enough for
+    part of it."""
+    world = bundle(
+        pools=[pool("p", 10 * MNOK, scheme="s")],
+        applications=[
+            application("a1", 5 * MNOK, rank=1),
+            application("a2", 8 * MNOK, rank=2),
+            application("a3", 8 * MNOK, rank=3, partial=True),
+        ],
+    )
+    _check_caps(world, "p", [10 * MNOK, 11 * MNOK])
+    assert round_at_caps(world, "p", [10 * MNOK])[0].partial == 1  # type: ignore[index]
+
+
+def test_a_pass_does_not_stop_while_a_kind_has_room_for_its_last_application() -> None:
+    """The sub-pool binds a2 (the funding line) but still has room for a3, the last of its
+    kind; the root has plenty."""
+    world = bundle(
+        pools=[
+            pool("p", 100 * MNOK, scheme="s"),
+            pool("p-k1", 3 * MNOK, parent="p", clusters=("k1",)),
+        ],
+        applications=[
+            application("a1", 2 * MNOK, rank=1, cluster="k1"),
+            application("a2", 2 * MNOK, rank=2, cluster="k1"),
+            application("a3", 1 * MNOK, rank=3, cluster="k1"),
+        ],
+    )
+    _check_caps(world, "p", [100 * MNOK, 101 * MNOK])
+    assert round_at_caps(world, "p", [100 * MNOK])[0].granted == 3 * MNOK  # type: ignore[index]

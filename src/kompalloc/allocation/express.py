@@ -245,15 +245,16 @@ def run_pass(
     prepared: Prepared,
     resume: Resume | None = None,
     watched: frozenset[str] | None = None,
-    floors: Sequence[int] | None = None,
+    floors: Floors | None = None,
 ) -> Pass:
     """The priority pass, from the start or from ``resume`` (whose rooms the caps must have).
 
     ``watched``: the keys of caps a sweep raises; the pass notes where it can resume, that is
     before the first application short of money for which a watched cap is the tightest.
-    ``floors``: for each waiting application, the least that it or any after it could take
-    (its own limit, at most one unit); once the root pool has less room than that (and the
-    funding line is known), nobody after gets money, and the pass stops early.
+    ``floors``: how little room is too little (see :class:`Floors`). Once the funding line is
+    known and the root pool has less room than any application after could get money with, or
+    every kind still waiting has less room in one of its caps than any of its applications
+    could get money with (checked now and then), nobody after gets money: the pass stops.
     """
     root = prepared.root
     unit = root.unit or ORE
@@ -276,13 +277,27 @@ def run_pass(
     before = resume.tally if resume is not None else (0, 0, 0, 0)
     note: Resume | None = None
     root_cap = prepared.distinct[0].caps[0] if floors is not None and prepared.distinct else None
+    by_position = floors.by_position if floors is not None else []
+    alive = floors.kinds if floors is not None else []
+    check = start
     stop = len(waiting)
     offer, exhausted, short_of = _offer, _exhausted, _short_of
     for position in range(start, len(waiting)):
         index, app, kind, upper, lower = waiting[position]
-        if root_cap is not None and line[0] is not None and root_cap.room < floors[position]:  # type: ignore[index]
-            stop = position
-            break
+        if root_cap is not None and line[0] is not None:
+            if root_cap.room < by_position[position]:
+                stop = position
+                break
+            if position >= check:
+                check = position + 256
+                alive = [
+                    (k, need, last)
+                    for k, need, last in alive
+                    if last >= position and min(c.room for c in k.caps) >= need
+                ]
+                if not alive:
+                    stop = position
+                    break
         group = app.exclusive_group
         if stopped is not None:
             decided[index] = wording.after_funding_line(stopped)
@@ -441,13 +456,35 @@ def _kind(
     )
 
 
-def floors(prepared: Prepared) -> list[int]:
-    """For each waiting application, the least that it or any after it could take: its own
-    limit, and at most one unit (see :func:`run_pass`)."""
+@dataclass(slots=True)
+class Floors:
+    """How little room is too little: where a pass can stop, since nobody after gets money."""
+
+    by_position: list[int]
+    """For each waiting application, the least room with which it or any after it could get
+    money: its own limit in full, or, where a partial grant is possible, its minimum rounded up
+    to whole units."""
+    kinds: list[tuple[Kind, int, int]]
+    """Each kind with the least room any of its applications could get money with, and the
+    position of its last waiting application."""
+
+
+def floors(prepared: Prepared) -> Floors:
+    """The floors of a prepared round (see :func:`run_pass`)."""
     unit = prepared.root.unit or ORE
-    out = [0] * len(prepared.waiting)
-    least = unit
+    partial_grants = (prepared.root.shortfall or "part_fund") == "part_fund"
+    by_position = [0] * len(prepared.waiting)
+    kinds: dict[int, tuple[Kind, int, int]] = {}
+    least: int | None = None
     for position in range(len(prepared.waiting) - 1, -1, -1):
-        least = min(least, prepared.waiting[position][3][0])
-        out[position] = least
-    return out
+        _, app, kind, upper, lower = prepared.waiting[position]
+        need = upper[0]
+        if partial_grants and app.partial:
+            need = min(need, -(-lower // unit) * unit)
+        least = need if least is None else min(least, need)
+        by_position[position] = least
+        known = kinds.get(id(kind))
+        kinds[id(kind)] = (
+            (kind, need, position) if known is None else (kind, min(need, known[1]), known[2])
+        )
+    return Floors(by_position, list(kinds.values()))
