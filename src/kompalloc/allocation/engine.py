@@ -117,7 +117,7 @@ def _allocate(bundle: Bundle, methods: dict[str, str] | None, stories: bool) -> 
     caps: dict[str, Cap] = {}
     memo = Memo()
     grants: list[Grant] = []
-    kinds: dict[express.KindKey, express.Kind] = {}
+    context = express.Context(bundle, tree, committed, caps, memo)
     by_chain: dict[tuple[str, ...], list[int]] = {}
     rounds: dict[str, RoundResult] = {}
     by_root = _by_root(bundle, tree)
@@ -132,9 +132,7 @@ def _allocate(bundle: Bundle, methods: dict[str, str] | None, stories: bool) -> 
             (methods or {}).get(root_id) or (methods or {}).get("*") or root.method or "priority"
         )
         if express.applies(root, method, stories):
-            round_grants, result = express.express_round(
-                bundle, tree, root, by_root[root_id], committed, caps, memo, kinds
-            )
+            round_grants, result = express.express_round(context, root, by_root[root_id])
         else:
             round_claims, result = _round(
                 bundle, tree, root, method, by_root[root_id], committed, caps, memo, stories
@@ -144,7 +142,7 @@ def _allocate(bundle: Bundle, methods: dict[str, str] | None, stories: bool) -> 
                 _add_sums(by_chain, ids, sums)
         grants.extend(round_grants)
         rounds[root_id] = result
-    for kind in kinds.values():
+    for kind in context.kinds.values():
         _add_sums(by_chain, kind.ids, [kind.granted, kind.requested, kind.count])
     return Allocation(tuple(grants), _pool_results(bundle, committed, by_chain), rounds)
 
@@ -184,7 +182,9 @@ def round_at_caps(
     shared_caps: dict[str, Cap] = {}
     memo = Memo()
     _reserve_fixed_grants(bundle, tree, apps, committed, shared_caps, memo)
-    prepared = express.prepare(bundle, tree, root, apps, committed, shared_caps, memo, {})
+    prepared = express.prepare(
+        express.Context(bundle, tree, committed, shared_caps, memo), root, apps
+    )
     order_ids = tuple(a.id for a in prepared.ordering.applications)
     floors = express.floors(prepared)
     pool = bundle.pools[pool_id]

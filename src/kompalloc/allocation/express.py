@@ -13,7 +13,7 @@ compare both paths on generated rounds.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
 
@@ -74,6 +74,19 @@ class Kind:
     count: int = 0
 
 
+@dataclass(slots=True)
+class Context:
+    """What every round of one allocation shares: the data, its pool tree, each pool's
+    committed money, the shared caps, what applications alike share, and the kinds made."""
+
+    bundle: Bundle
+    tree: PoolTree
+    committed: dict[str, int]
+    caps: dict[str, Cap]
+    memo: Memo
+    kinds: dict[KindKey, Kind] = field(default_factory=dict)
+
+
 def applies(root: Pool, method: str, stories: bool) -> bool:
     """Whether a round can take the lean path: priority, no earmarks, no stories asked for."""
     return method == "priority" and not stories and not root.earmarks
@@ -104,17 +117,10 @@ class Prepared:
 
 
 def express_round(
-    bundle: Bundle,
-    tree: PoolTree,
-    root: Pool,
-    applications: Sequence[Application],
-    committed: dict[str, int],
-    caps: dict[str, Cap],
-    memo: Memo,
-    kinds: dict[KindKey, Kind],
+    context: Context, root: Pool, applications: Sequence[Application]
 ) -> tuple[list[Grant], RoundResult]:
     """Allocate one priority round; the grants in order, and the round's facts."""
-    prepared = prepare(bundle, tree, root, applications, committed, caps, memo, kinds)
+    prepared = prepare(context, root, applications)
     decided, line = decide(prepared)
     new, empty = tuple.__new__, ()
     apps = prepared.ordering.applications
@@ -128,24 +134,16 @@ def express_round(
     return grants, result
 
 
-def prepare(
-    bundle: Bundle,
-    tree: PoolTree,
-    root: Pool,
-    applications: Sequence[Application],
-    committed: dict[str, int],
-    caps: dict[str, Cap],
-    memo: Memo,
-    kinds: dict[KindKey, Kind],
-) -> Prepared:
+def prepare(context: Context, root: Pool, applications: Sequence[Application]) -> Prepared:
     """Order the round and decide what needs no money; the rest waits for :func:`decide`."""
+    bundle, memo, kinds = context.bundle, context.memo, context.kinds
     ordering = order(applications, root)
 
     def kind_of(app: Application) -> Kind:
         key = _KIND_KEY(app)
         kind = kinds.get(key)
         if kind is None:
-            kind = kinds[key] = _kind(bundle, tree, app, committed, caps, memo)
+            kind = kinds[key] = _kind(context, app)
         return kind
 
     fixed_groups = _fixed_groups(bundle, ordering.applications, kind_of)
@@ -426,19 +424,15 @@ def _fixed_groups(
     return out
 
 
-def _kind(
-    bundle: Bundle,
-    tree: PoolTree,
-    app: Application,
-    committed: dict[str, int],
-    caps: dict[str, Cap],
-    memo: Memo,
-) -> Kind:
-    chain, ids, pool_min = memo.chain(bundle, tree, app)
+def _kind(context: Context, app: Application) -> Kind:
+    bundle, memo = context.bundle, context.memo
+    chain, ids, pool_min = memo.chain(bundle, context.tree, app)
     if memo.limits is None:
         memo.limits = sorted_limits(bundle)
     institution_type = bundle.institutions[app.institution].type
-    mine = claim_caps(bundle, app, chain, institution_type, committed, caps, memo.limits)
+    mine = claim_caps(
+        bundle, app, chain, institution_type, context.committed, context.caps, memo.limits
+    )
     rules_vary = breaches_vary(bundle, app, chain)
     broken = [] if rules_vary else breaches(bundle, app, chain)
     grants = [p.max_grant for p in chain if p.max_grant is not None]
