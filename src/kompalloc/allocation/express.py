@@ -8,6 +8,10 @@ is worked out once per such kind, and each application then costs a few lookups,
 with the room left in its caps, and one grant. The decisions, words and funding line are the
 general path's, made by the same functions (see :mod:`kompalloc.allocation.wording`); the tests
 compare both paths on generated rounds.
+
+A prepared round can be decided again and again with other room in its caps: a sweep
+(``engine.round_at_caps``) resumes each pass where a higher cap could first change a decision
+(:class:`Resume`) and stops it once nobody after can get money (:class:`Floors`).
 """
 
 from __future__ import annotations

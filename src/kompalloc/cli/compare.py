@@ -269,9 +269,10 @@ def _rich_blocks(
     result: Comparison, block: Block, rows: Sequence[Row], money: str
 ) -> list[RichTable]:
     """The block as Rich tables, each with the baseline and as many runs as fit 100 columns."""
-    from rich import box
     from rich.console import Console
     from rich.table import Table as RichTable
+
+    from kompalloc.reporting.render import table_style
 
     grid = {
         (r, c): _cell_texts(result, block, row, c, money)
@@ -290,15 +291,7 @@ def _rich_blocks(
         return titles
 
     def build(chunk: list[int], part: str) -> RichTable:
-        t = RichTable(
-            title=block.title + part,
-            box=box.SIMPLE_HEAD,
-            title_justify="left",
-            title_style="bold",
-            pad_edge=False,
-            show_edge=False,
-            padding=(0, 1, 0, 0),
-        )
+        t = RichTable(title=block.title + part, **table_style())
         t.add_column(block.label, no_wrap=True, max_width=LABEL_WIDTH, overflow="ellipsis")
         for c in [0, *chunk]:
             for title in heads(c):

@@ -145,6 +145,21 @@ def _sections(table: Table) -> list[tuple[str | None, int, int]]:
     return sections
 
 
+def table_style() -> dict[str, Any]:
+    """The look of every kompalloc table in Rich: a rule under the head, no outer edge, one
+    space between columns, the title bold on the left."""
+    from rich import box
+
+    return {
+        "box": box.SIMPLE_HEAD,
+        "title_justify": "left",
+        "title_style": "bold",
+        "pad_edge": False,
+        "show_edge": False,
+        "padding": (0, 1, 0, 0),
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class FastColumn:
     """A column of a :class:`FastTable`: its title, footer, alignment and whether it wraps."""
@@ -187,21 +202,15 @@ class FastTable:
 
     def rich_table(self) -> RichTable:
         """The Rich table this one prints like."""
-        from rich import box
         from rich.table import Table as RichTable
 
         t = RichTable(
             title=self.title,
-            box=box.SIMPLE_HEAD,
             show_footer=self.show_footer,
-            title_justify="left",
-            title_style="bold",
             caption=self.caption,
             caption_justify="left",
             caption_style="dim",
-            pad_edge=False,
-            show_edge=False,
-            padding=(0, 1, 0, 0),
+            **table_style(),
         )
         for column in self.columns:
             t.add_column(
@@ -313,7 +322,6 @@ def _collapse_widths(widths: list[int], wrapable: list[bool], max_width: int) ->
 
 def _render_fast(table: FastTable, console: Console, options: ConsoleOptions) -> RenderResult:
     """What Rich's ``Table.__rich_console__`` yields for ``table.rich_table()``, step by step."""
-    from rich import box
     from rich.measure import Measurement
     from rich.padding import Padding
     from rich.segment import Segment
@@ -375,7 +383,7 @@ def _render_fast(table: FastTable, console: Console, options: ConsoleOptions) ->
         yield from console.render(title, render_options.update(justify="left"))
 
     border = console.get_style("") + console.get_style("")
-    the_box = box.SIMPLE_HEAD.substitute(render_options, safe=console.safe_box)
+    the_box = table_style()["box"].substitute(render_options, safe=console.safe_box)
     new_line = Segment.line()
     null = Style.null()
     cell_options = [
