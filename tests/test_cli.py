@@ -278,7 +278,7 @@ def test_ctrl_c_is_a_clear_line_and_exit_130(
     import kompalloc.loading
     from kompalloc.cli import app as app_module
 
-    def interrupted(paths: list[str]) -> None:
+    def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(kompalloc.loading, "load", interrupted)

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from conftest import ROOT, check_golden, invoke
 from kompalloc.cli.app import app
-from kompalloc.cli.compare import EXIT_CHANGED
+from kompalloc.pipeline.errors import EXIT_CHANGED
 
 KONGSBERG = ["schemes", "examples/kongsberg-2021"]
 NATIONAL = ["schemes", "examples/national-2021"]

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import ROOT
-from kompalloc.cli import project as project_module
 from kompalloc.cli.app import app
+from kompalloc.pipeline import project as project_module
 
 
 @pytest.fixture

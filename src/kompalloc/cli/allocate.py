@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from kompalloc.cli.output import (
+from kompalloc.cli.console import Verbosity
+from kompalloc.cli.params import (
     AsOfOption,
     EffectiveOption,
     FormatOption,
     MethodOption,
     MoneyOption,
     OutputOption,
+    Paths,
     ScenarioOption,
     SetOption,
 )
-from kompalloc.cli.params import Paths
 
 
 def command(
+    verbosity: Verbosity,
     paths: Paths = None,
     format: FormatOption = None,
     output: OutputOption = None,
@@ -36,18 +38,17 @@ def command(
     Example: kompalloc allocate schemes examples/kongsberg-2021
     """
     from kompalloc.cli.output import emit
-    from kompalloc.cli.pipeline import allocated
+    from kompalloc.cli.runs import allocation_run, print_effective
+    from kompalloc.pipeline.run import Request
     from kompalloc.reporting.tables import applications_table, funding_notes, rounds_table
 
-    run = allocated(
-        paths,
-        methods=method,
-        as_of=as_of,
-        output=output,
-        scenarios=scenario,
-        sets=set_,
-        effective=effective,
+    request = Request(
+        paths, method or (), as_of, scenario or (), set_ or (), (output,) if output else ()
     )
+    if effective:
+        print_effective(request, verbosity, output)
+        return
+    run = allocation_run(request, verbosity)
     bundle, allocation = run.bundle, run.allocation
     tables = [applications_table(bundle, allocation), rounds_table(bundle, allocation)]
     emit(

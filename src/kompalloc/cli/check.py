@@ -7,11 +7,12 @@ from typing import Annotated, Any
 
 import typer
 
-from kompalloc.cli.output import AsOfOption, MethodOption, ScenarioOption, SetOption
-from kompalloc.cli.params import Paths
+from kompalloc.cli.console import Verbosity
+from kompalloc.cli.params import AsOfOption, MethodOption, Paths, ScenarioOption, SetOption
 
 
 def command(
+    verbosity: Verbosity,
     decisions: Annotated[
         Path,
         typer.Argument(
@@ -35,24 +36,25 @@ def command(
     """
     import json
 
-    from kompalloc.cli.common import EXIT_INVALID, EXIT_USAGE, console, fail, inputs_digest
-    from kompalloc.cli.pipeline import allocated
+    from kompalloc.cli.console import console
+    from kompalloc.cli.runs import allocation_run
     from kompalloc.money import format_kr
+    from kompalloc.pipeline.errors import EXIT_INVALID, UsageError
+    from kompalloc.pipeline.files import inputs_digest
+    from kompalloc.pipeline.run import Request
 
     try:
         saved: Any = json.loads(decisions.read_text(encoding="utf-8"))
         rows = saved["tables"]["applications"]["rows"]
         before = {r["application"]: (int(r["granted_ore"]), str(r["status"])) for r in rows}
     except OSError as exc:
-        fail(f"cannot read {decisions}: {exc.strerror}", EXIT_USAGE)
-        return
+        raise UsageError(f"cannot read {decisions}: {exc.strerror}") from None
     except (ValueError, KeyError, TypeError):
-        fail(
-            f"{decisions} is not a decisions file from 'kompalloc allocate --format json'",
-            EXIT_USAGE,
-        )
-        return
-    run = allocated(paths, methods=method, as_of=as_of, scenarios=scenario, sets=set_)
+        raise UsageError(
+            f"{decisions} is not a decisions file from 'kompalloc allocate --format json'"
+        ) from None
+    request = Request(paths, method or (), as_of, scenario or (), set_ or ())
+    run = allocation_run(request, verbosity)
     bundle, allocation = run.bundle, run.allocation
     after = {g.application: (g.granted, g.status.value) for g in allocation.grants}
     lines = []

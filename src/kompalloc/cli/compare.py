@@ -7,16 +7,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kompalloc.cli.output import (
+from kompalloc.cli.console import Verbosity
+from kompalloc.cli.params import (
     AsOfOption,
     ExportOption,
     FormatOption,
     MethodOption,
     MoneyOption,
     OutputOption,
+    Paths,
     SetOption,
 )
-from kompalloc.cli.params import Paths
+from kompalloc.pipeline.errors import EXIT_CHANGED
+from kompalloc.pipeline.whatif import BASE_NAME
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -25,11 +28,8 @@ if TYPE_CHECKING:
 
     from kompalloc.scenarios.compare import Block, Comparison, Row
 
-EXIT_CHANGED = 4
-"""compare --exit-code: a scenario changes something (distinct from the error codes 1, 2, 3)."""
 TABLE_WIDTH = 100
 """People's tables are split by scenario so that each fits this many columns."""
-BASE = "base"
 LABEL_WIDTH = 30
 """Pool and cluster names longer than this are cut with an ellipsis in people's tables."""
 
@@ -46,6 +46,7 @@ RunOption = Annotated[
 
 
 def command(
+    verbosity: Verbosity,
     paths: Paths = None,
     scenario: RunOption = None,
     baseline: Annotated[
@@ -88,64 +89,36 @@ def command(
 
     Example: kompalloc compare schemes examples/national-2021 --scenario examples/national-2021/scenarios/ifs-plus-5-mnok.scenario
     """
-    from dataclasses import replace
-
-    from kompalloc.allocation import allocate
-    from kompalloc.cli.common import EXIT_USAGE, check_output_path, fail
-    from kompalloc.cli.output import emit, parse_as_of, parse_methods, resolve_display
-    from kompalloc.cli.stamp import stamp, stamp_line
-    from kompalloc.cli.whatif import check_export, what_if_runs, write_export
-    from kompalloc.diagnostics import did_you_mean
+    from kompalloc.cli.console import progress, show_warnings
+    from kompalloc.cli.output import emit, resolve_display
+    from kompalloc.cli.whatif import check_export, write_export
+    from kompalloc.pipeline.compare import compare_runs
+    from kompalloc.pipeline.errors import UsageError
+    from kompalloc.pipeline.run import Request
+    from kompalloc.pipeline.stamp import stamp, stamp_line
     from kompalloc.reporting.formats import Format
-    from kompalloc.scenarios.compare import (
-        Run,
-        block_table,
-        compare,
-        summary_table,
-        visible_rows,
-    )
+    from kompalloc.scenarios.compare import block_table, summary_table, visible_rows
 
     if not scenario:
-        fail("compare needs at least one --scenario FILE to compare with", EXIT_USAGE)
-        return
+        raise UsageError("compare needs at least one --scenario FILE to compare with")
     if short and full:
-        fail("--short and --full do not go together", EXIT_USAGE)
+        raise UsageError("--short and --full do not go together")
     fmt, money = resolve_display(format, money)
-    base, outcomes = what_if_runs(paths, ["", *scenario], set_)
-    names = [o.name for o in outcomes]
-    for name in names:
-        if names.count(name) > 1:
-            fail(
-                f"two runs are named {name!r}: give one of the scenarios another 'name:'",
-                EXIT_USAGE,
-            )
-    chosen = baseline or BASE
-    if chosen not in names:
-        hint = did_you_mean(chosen, names) or f"the runs are: {', '.join(names)}"
-        fail(f"--baseline: no run named {chosen!r}: {hint}", EXIT_USAGE)
-    files = tuple(dict.fromkeys(f for o in outcomes if o.bundle for f in o.bundle.files))
-    everything = replace(base, files=files)
-    check_output_path(output, everything)
-    check_export(export, everything)
-    runs = []
-    day = None
-    left_out: list[str] = []
-    for outcome in outcomes:
-        assert outcome.bundle is not None
-        bundle, day, later = parse_as_of(as_of, outcome.bundle)
-        left_out = sorted({*left_out, *later})
-        allocation = allocate(bundle, parse_methods(method, bundle))
-        descriptions = [s.description for s in outcome.plan.scenarios if s.description]
-        scenario_files = tuple(f for s in outcome.plan.scenarios for f in s.files)
-        runs.append(Run(outcome.name, bundle, allocation, " ".join(descriptions), scenario_files))
-    result = compare(runs, names.index(chosen))
+    check_export(export)
+    outputs = tuple(p for p in (output, export) if p is not None)
+    request = Request(paths, method or (), as_of, (), set_ or (), outputs)
+    with progress(verbosity) as step:
+        compared = compare_runs(request, scenario, baseline, step)
+    show_warnings(compared.warnings, compared.files, verbosity)
+    result = compared.comparison
+    everything, day, left_out = compared.inputs, compared.as_of, compared.left_out
     run_names = [r.name for r in result.runs]
     lines = [s.line() for s in result.summaries]
     blocks = [] if short else [result.applications, result.pools, result.clusters]
     tables = [summary_table(result.summaries)]
     tables += [block_table(b, run_names, 0, visible_rows(b, 0, full=full)) for b in blocks]
     document = {
-        **stamp(everything, day, left_out, tuple(f"--set {v}" for v in set_ or ())),
+        **stamp(everything, day, left_out, compared.overrides),
         "baseline": result.runs[0].name,
         "runs": [
             {"name": r.name, "description": r.description or None, "scenario_files": list(r.files)}
@@ -153,7 +126,7 @@ def command(
         ],
         "changed": result.changed,
     }
-    footer = stamp_line(everything, day, left_out, tuple(f"--set {v}" for v in set_ or ()))
+    footer = stamp_line(everything, day, left_out, compared.overrides)
     people = _people(result, blocks, money, full=full)
     if export is not None:
         if export.suffix.lower() in (".md", ".markdown"):
@@ -194,7 +167,7 @@ def _people(
     out: list[RenderableType] = []
     legend = Text()
     for c, run in enumerate(result.runs):
-        about = run.description or ("the files as loaded" if run.name == BASE else "")
+        about = run.description or ("the files as loaded" if run.name == BASE_NAME else "")
         legend.append(f"{_letter(c)} = ", style="bold")
         text = run.name + (f": {about}" if about else "")
         legend.append(

@@ -6,11 +6,12 @@ from typing import Annotated
 
 import typer
 
-from kompalloc.cli.output import AsOfOption, MethodOption, ScenarioOption, SetOption
-from kompalloc.cli.params import Paths
+from kompalloc.cli.console import Verbosity
+from kompalloc.cli.params import AsOfOption, MethodOption, Paths, ScenarioOption, SetOption
 
 
 def command(
+    verbosity: Verbosity,
     application: Annotated[
         str, typer.Argument(help="The application's id, e.g. KUI-03.", show_default=False)
     ],
@@ -28,20 +29,17 @@ def command(
 
     Example: kompalloc explain KUI-03 schemes examples/national-2021
     """
-    from kompalloc.cli.common import console
-    from kompalloc.cli.pipeline import allocated
+    from kompalloc.cli.console import console
+    from kompalloc.cli.runs import allocation_run
     from kompalloc.money import format_kr
+    from kompalloc.pipeline.run import Request
     from kompalloc.reporting.render import json_text
     from kompalloc.reporting.tables import round_label
 
-    run = allocated(
-        paths,
-        methods=method,
-        as_of=as_of,
-        application=application,
-        scenarios=scenario,
-        sets=set_,
+    request = Request(
+        paths, method or (), as_of, scenario or (), set_ or (), application=application
     )
+    run = allocation_run(request, verbosity)
     bundle, allocation = run.bundle, run.allocation
     grant = allocation.by_application[application]
     app = bundle.applications[application]

@@ -19,9 +19,10 @@ def command(
 
     Example: kompalloc explain-code KA302
     """
-    from kompalloc.cli.common import EXIT_USAGE, console, fail
+    from kompalloc.cli.console import console
     from kompalloc.diagnostics import Code, did_you_mean
     from kompalloc.explanations import EXPLANATIONS, explain
+    from kompalloc.pipeline.errors import UsageError
 
     out = console()
     if code is None:
@@ -35,6 +36,5 @@ def command(
             did_you_mean(code.upper(), [c.value for c in Code])
             or "run 'kompalloc explain-code' for the list"
         )
-        fail(f"unknown code {code!r}: {hint}", EXIT_USAGE)
-        return
+        raise UsageError(f"unknown code {code!r}: {hint}") from None
     out.print(explain(member), soft_wrap=True, markup=False)

@@ -95,11 +95,10 @@ def parse_validate(argv: list[str]) -> ValidateArgs | None:
 
 def _validate(args: ValidateArgs) -> int:
     """Run validate as the Typer application would after parsing these arguments."""
-    from kompalloc.cli import common
+    from kompalloc.cli.console import Verbosity, show_error
     from kompalloc.cli.validating import ValidateFormat, run
+    from kompalloc.pipeline.errors import KompallocError
 
-    # What the application's callback does with the global flags.
-    common.VERBOSITY = -1 if args.quiet else 1 if args.verbose else 0
     try:
         return run(
             args.paths or None,
@@ -107,7 +106,11 @@ def _validate(args: ValidateArgs) -> int:
             args.strict,
             args.ignore or None,
             args.error or None,
+            Verbosity(args.quiet, args.verbose),
         )
+    except KompallocError as exc:  # what the edge of the Typer command does
+        show_error(exc.message)
+        return exc.exit_code
     except KeyboardInterrupt:
         return 130  # as Typer: a silent exit 130
     except EOFError:
@@ -124,8 +127,3 @@ def _validate(args: ValidateArgs) -> int:
         sys.stdout = PacifyFlushWrapper(sys.stdout)
         sys.stderr = PacifyFlushWrapper(sys.stderr)
         return 1
-    except Exception as exc:
-        typer = sys.modules.get("typer")
-        if typer is not None and isinstance(exc, typer.Exit):
-            return int(exc.exit_code)
-        raise

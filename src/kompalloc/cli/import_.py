@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -54,62 +55,34 @@ def command(
 
     Example: kompalloc import soknader.csv --mapping portal.mapping --output applications.yaml
     """
-    import os
-
-    from kompalloc import __version__
-    from kompalloc.cli.common import EXIT_USAGE, console, fail, write_output
-    from kompalloc.diagnostics import has_errors
-    from kompalloc.importing import Imported, convert_rows, read_export, read_mapping
-    from kompalloc.importing.emit import applications_yaml
-    from kompalloc.importing.sheets import file_digest
+    from kompalloc.cli.console import console
+    from kompalloc.pipeline.errors import UsageError
+    from kompalloc.pipeline.files import check_output_path, write_output
+    from kompalloc.pipeline.importing import import_applications
     from kompalloc.reporting.diagnostics_view import as_text
 
-    if output is not None:
-        target = os.path.realpath(output)
-        for given in (export, mapping):
-            if os.path.realpath(given) == target:
-                fail(f"refusing to write over the input file {given}", EXIT_USAGE)
-
+    for given in (export, mapping):
+        if output is not None:
+            try:
+                check_output_path(output, [str(given)])
+            except UsageError:
+                raise UsageError(f"refusing to write over the input file {given}") from None
+    result = import_applications(export, mapping, sheet)
     err = console(stderr=True)
-    rules, problems = read_mapping(str(mapping))
-    if problems:
-        err.print(as_text(problems, 1), end="", soft_wrap=True)
-    if rules is None:
-        _stop(problems, "the mapping has errors")
-        return
-    sheet_name = sheet if sheet is not None else rules.sheet
-    table, found = read_export(
-        str(export),
-        sheet=sheet_name,
-        header_row=rules.header_row,
-        delimiter=rules.delimiter,
-        encoding=rules.encoding,
-        sheet_given=sheet is not None,
-    )
-    diagnostics = list(found)
-    imported: list[Imported] = []
-    if table is not None:
-        imported, found = convert_rows(table, rules)
-        diagnostics += found
-    if diagnostics:
-        err.print(spreadsheet_text(diagnostics, str(export)), end="", soft_wrap=True, markup=False)
-    if table is None or has_errors(diagnostics):
-        _stop(diagnostics, "nothing written")
-        return
-    text = applications_yaml(
-        imported,
-        version=__version__,
-        export=str(export),
-        export_sha256=table.sha256,
-        mapping=str(mapping),
-        mapping_sha256=file_digest(str(mapping)),
-        sheet=table.sheet,
-    )
+    if result.mapping_problems:
+        err.print(as_text(result.mapping_problems, 1), end="", soft_wrap=True)
+    if result.diagnostics:
+        err.print(
+            spreadsheet_text(result.diagnostics, str(export)), end="", soft_wrap=True, markup=False
+        )
+    if result.text is None:
+        sys.stderr.write(f"kompalloc: {result.why}\n")
+        raise typer.Exit(result.exit_code)
     if output is None:
-        console().file.write(text)
+        console().file.write(result.text)
     else:
-        write_output(text, output)
-    n = len(imported)
+        write_output(result.text, output)
+    n = result.count
     where = f" to {output}" if output is not None else ""
     err.print(
         f"kompalloc: imported {n} application{'s' * (n != 1)} from {export}{where}; check "
@@ -117,18 +90,6 @@ def command(
         soft_wrap=True,
         markup=False,
     )
-
-
-def _stop(diagnostics: list[Diagnostic], why: str) -> None:
-    """Exit 2 when a file could not be read at all, else 1."""
-    import sys
-
-    from kompalloc.cli.common import EXIT_INVALID, EXIT_USAGE
-
-    unreadable = {"KA001", "KA002", "KA004", "KA005", "KA601"}
-    code = EXIT_USAGE if any(d.code.value in unreadable for d in diagnostics) else EXIT_INVALID
-    sys.stderr.write(f"kompalloc: {why}\n")
-    raise typer.Exit(code)
 
 
 def spreadsheet_text(diagnostics: list[Diagnostic], export: str) -> str:

@@ -64,14 +64,15 @@ def command(
     import shutil
 
     from kompalloc.bundled import schemes_folder
-    from kompalloc.cli.common import EXIT_OUTPUT, EXIT_USAGE, console, fail, write_output
+    from kompalloc.cli.console import console
     from kompalloc.loading.schema import json_schema
+    from kompalloc.pipeline.errors import OutputError, UsageError
+    from kompalloc.pipeline.files import write_output
     from kompalloc.reporting.render import json_text
 
     source = schemes_folder()
     if source is None:
-        fail("this installation has no bundled schemes", EXIT_OUTPUT)
-        return
+        raise OutputError("this installation has no bundled schemes")
     schemes = sorted(source.glob("*.yaml"))
     targets = {
         folder / "kompalloc.toml": PROJECT,
@@ -81,11 +82,11 @@ def command(
     copies = {folder / "schemes" / p.name: p for p in schemes}
     existing = [str(p) for p in [*targets, *copies] if p.exists()]
     if existing:
-        fail(f"will not overwrite: {', '.join(existing)}", EXIT_USAGE)
+        raise UsageError(f"will not overwrite: {', '.join(existing)}")
     try:
         (folder / "schemes").mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        fail(f"cannot create {folder / 'schemes'}: {exc.strerror}", EXIT_OUTPUT)
+        raise OutputError(f"cannot create {folder / 'schemes'}: {exc.strerror}") from None
     for path, text in targets.items():
         write_output(text, path)
     for target, original in copies.items():

@@ -6,12 +6,13 @@ from typing import Annotated
 
 import typer
 
-from kompalloc.cli.output import FormatOption, MoneyOption, OutputOption
-from kompalloc.cli.params import Paths
+from kompalloc.cli.console import Verbosity
+from kompalloc.cli.params import FormatOption, MoneyOption, OutputOption, Paths
 from kompalloc.sections import Section
 
 
 def command(
+    verbosity: Verbosity,
     kind: Annotated[Section, typer.Argument(help="What to list.", show_default=False)],
     paths: Paths = None,
     format: FormatOption = None,
@@ -22,12 +23,15 @@ def command(
 
     Example: kompalloc list pools schemes examples/national-2021
     """
-    from kompalloc.cli.common import check_output_path, load_checked, refuse_if_invalid
+    from kompalloc.cli.console import progress, show_warnings
     from kompalloc.cli.output import emit
-    from kompalloc.cli.stamp import stamp
+    from kompalloc.pipeline.files import check_output_path
+    from kompalloc.pipeline.inputs import load_checked, require_valid
+    from kompalloc.pipeline.stamp import stamp
     from kompalloc.reporting.listing import listing_table
 
-    bundle, diagnostics = load_checked(paths)
-    refuse_if_invalid(bundle, diagnostics)
-    check_output_path(output, bundle)
+    with progress(verbosity) as step:
+        bundle, diagnostics = load_checked(paths, progress=step)
+    show_warnings(require_valid(bundle, diagnostics), len(bundle.files), verbosity)
+    check_output_path(output, bundle.files)
     emit([listing_table(bundle, kind.value)], format, output, document=stamp(bundle), money=money)

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from kompalloc.cli.output import (
+from kompalloc.cli.console import Verbosity
+from kompalloc.cli.params import (
     AsOfOption,
     EffectiveOption,
     ExportOption,
@@ -14,13 +15,14 @@ from kompalloc.cli.output import (
     MethodOption,
     MoneyOption,
     OutputOption,
+    Paths,
     ScenarioOption,
     SetOption,
 )
-from kompalloc.cli.params import Paths
 
 
 def command(
+    verbosity: Verbosity,
     paths: Paths = None,
     format: FormatOption = None,
     output: OutputOption = None,
@@ -43,19 +45,18 @@ def command(
     Example: kompalloc report schemes examples/national-2021
     """
     from kompalloc.cli.output import emit
-    from kompalloc.cli.pipeline import allocated
+    from kompalloc.cli.runs import allocation_run, print_effective
+    from kompalloc.cli.whatif import check_export
+    from kompalloc.pipeline.run import Request
     from kompalloc.reporting.tables import funding_notes, report_tables, rounds_table
 
-    run = allocated(
-        paths,
-        methods=method,
-        as_of=as_of,
-        output=output,
-        scenarios=scenario,
-        sets=set_,
-        effective=effective,
-        export=export,
-    )
+    outputs = tuple(p for p in (output, export) if p is not None)
+    request = Request(paths, method or (), as_of, scenario or (), set_ or (), outputs)
+    if effective:
+        print_effective(request, verbosity, output)
+        return
+    check_export(export)
+    run = allocation_run(request, verbosity)
     bundle, allocation = run.bundle, run.allocation
     nothing = not bundle.applications
     tables = [

@@ -23,8 +23,9 @@ def command(
 
     Example: kompalloc schema --output kompalloc.schema.json
     """
-    from kompalloc.cli.common import console, write_output
+    from kompalloc.cli.console import console
     from kompalloc.loading.schema import json_schema
+    from kompalloc.pipeline.files import write_output
     from kompalloc.reporting.render import json_text
 
     text = json_text(json_schema())

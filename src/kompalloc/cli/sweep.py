@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kompalloc.cli.output import (
+from kompalloc.cli.console import Verbosity
+from kompalloc.cli.params import (
     AsOfOption,
     ExportOption,
     FormatOption,
     MethodOption,
     MoneyOption,
     OutputOption,
+    Paths,
     ScenarioOption,
     SetOption,
 )
-from kompalloc.cli.params import Paths
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -27,12 +27,10 @@ if TYPE_CHECKING:
 
 BAR_WIDTH = 44
 """Characters of the longest bar in the chart."""
-_SEPARATOR = re.compile(r";|(?<=[^\d\s]),|(?<=[^\d\s])\s+,")
-"""Between --values: ';', or ',' after a unit ('18 MNOK,20 MNOK'); a ',' after a digit is a
-decimal comma ('17,5 MNOK')."""
 
 
 def command(
+    verbosity: Verbosity,
     paths: Paths = None,
     pool: Annotated[
         str,
@@ -78,33 +76,32 @@ def command(
 
     Example: kompalloc sweep schemes examples/kongsberg-2021 --pool kompetanseloft-kongsberg-2021 --from 8MNOK --to 15MNOK --step 1MNOK
     """
-    from kompalloc.cli.common import EXIT_USAGE, check_output_path, fail
-    from kompalloc.cli.output import emit, parse_as_of, parse_methods, resolve_display
-    from kompalloc.cli.stamp import stamp, stamp_line
-    from kompalloc.cli.whatif import check_export, load_what_if
-    from kompalloc.diagnostics import did_you_mean
+    from kompalloc.cli.console import progress, show_warnings
+    from kompalloc.cli.output import emit, resolve_display
+    from kompalloc.cli.whatif import check_export
+    from kompalloc.pipeline.errors import UsageError
+    from kompalloc.pipeline.run import Request
+    from kompalloc.pipeline.stamp import stamp, stamp_line
+    from kompalloc.pipeline.sweep import caps_from, sweep_run
     from kompalloc.reporting.formats import Format
     from kompalloc.reporting.tables import round_label
-    from kompalloc.scenarios.sweep import sweep, sweep_table
+    from kompalloc.scenarios.sweep import sweep_table
 
     if not pool:
-        fail("sweep needs --pool POOL: the pool whose cap varies", EXIT_USAGE)
-    caps = _caps(low, high, step, values)
+        raise UsageError("sweep needs --pool POOL: the pool whose cap varies")
+    caps = caps_from(low, high, step, values)
     fmt, money = resolve_display(format, money)
-    bundle = load_what_if(paths, scenario, set_)
-    bundle, day, left_out = parse_as_of(as_of, bundle)
-    if pool not in bundle.pools:
-        hint = did_you_mean(pool, bundle.pools) or "see 'kompalloc list pools' for the ids"
-        fail(f"--pool: no pool {pool!r}: {hint}", EXIT_USAGE)
-    check_output_path(output, bundle)
-    check_export(export, bundle)
-    methods = parse_methods(method, bundle)
-    _check_extremes(bundle, pool, min(caps), max(caps))
-    result = sweep(bundle, pool, caps, methods)
+    check_export(export)
+    outputs = tuple(p for p in (output, export) if p is not None)
+    request = Request(paths, method or (), as_of, scenario or (), set_ or (), outputs)
+    with progress(verbosity) as bar:
+        swept = sweep_run(request, pool, caps, bar)
+    show_warnings(swept.warnings, swept.files, verbosity)
+    result, bundle, day, left_out = swept.sweep, swept.bundle, swept.as_of, swept.left_out
     label = round_label(bundle, result.round)
     notes = result.findings(label)
     document = {
-        **stamp(bundle, day, left_out, tuple(f"--set {v}" for v in set_ or ())),
+        **stamp(bundle, day, left_out, swept.overrides),
         "sweep": {"pool": pool, "round": result.round, "caps_ore": [s.cap for s in result.steps]},
     }
     chart = [_chart(result, bundle, money)] if fmt is Format.TABLE or export else []
@@ -115,66 +112,10 @@ def command(
         document=document,
         extra=chart,
         notes=notes,
-        footer=stamp_line(bundle, day, left_out, tuple(f"--set {v}" for v in set_ or ())),
+        footer=stamp_line(bundle, day, left_out, swept.overrides),
         money=money,
         export=export,
     )
-
-
-def _amount(option: str, text: str) -> int:
-    from kompalloc.cli.common import EXIT_USAGE, fail
-    from kompalloc.money import MoneyError, parse_money
-
-    value = parse_money(text.strip())
-    if isinstance(value, MoneyError):
-        hint = f" ({value.hint})" if value.hint else ""
-        fail(f"{option}: {value.message}{hint}", EXIT_USAGE)
-        raise AssertionError  # unreachable: fail exits
-    return value
-
-
-def _caps(low: str | None, high: str | None, step: str | None, values: str | None) -> list[int]:
-    """The caps to try, from --values or from --from/--to/--step; a usage error otherwise."""
-    from kompalloc.cli.common import EXIT_USAGE, fail
-    from kompalloc.scenarios.sweep import MAX_STEPS, caps_between
-
-    if values is not None:
-        if low or high or step:
-            fail("give either --values or --from/--to/--step, not both", EXIT_USAGE)
-        parts = [p for p in _SEPARATOR.split(values) if p.strip()]
-        if not parts:
-            fail("--values: no amounts given", EXIT_USAGE)
-        if len(parts) > MAX_STEPS:
-            fail(f"--values: {len(parts)} amounts; at most {MAX_STEPS}", EXIT_USAGE)
-        return [_amount("--values", p) for p in parts]
-    if low is None or high is None or step is None:
-        fail("give --from, --to and --step (or --values)", EXIT_USAGE)
-        raise AssertionError  # unreachable
-    try:
-        return caps_between(_amount("--from", low), _amount("--to", high), _amount("--step", step))
-    except ValueError as exc:
-        fail(str(exc), EXIT_USAGE)
-        raise
-
-
-def _check_extremes(bundle: Bundle, pool: str, low: int, high: int) -> None:
-    """Validate the data at the lowest and the highest cap: the rules that depend on a cap
-    only get stricter as it falls, so if both ends are valid, every cap between is."""
-    from dataclasses import replace
-
-    from kompalloc.cli.common import EXIT_USAGE, fail
-    from kompalloc.diagnostics import Severity
-    from kompalloc.money import format_kr
-    from kompalloc.validation import validate
-
-    for cap in dict.fromkeys((low, high)):
-        changed = replace(
-            bundle, pools={**bundle.pools, pool: replace(bundle.pools[pool], cap=cap)}
-        )
-        errors = [d for d in validate(changed) if d.severity is Severity.ERROR]
-        if errors:
-            problems = "; ".join(f"{d.message} ({d.code.value})" for d in errors[:3])
-            fail(f"a cap of {format_kr(cap)} for {pool} is refused: {problems}", EXIT_USAGE)
 
 
 def _chart(result: Sweep, bundle: Bundle, money: str) -> RenderableType:

@@ -24,6 +24,7 @@ from kompalloc.cli import (
     sweep,
     validate,
 )
+from kompalloc.cli.edge import edge
 
 app = typer.Typer(
     name="kompalloc",
@@ -43,6 +44,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
@@ -61,20 +63,20 @@ def _main(
     ] = False,
 ) -> None:
     """Allocate Norwegian competence-funding money from YAML files."""
-    from kompalloc.cli import common
+    from kompalloc.cli.console import Verbosity
 
-    common.VERBOSITY = -1 if quiet else 1 if verbose else 0
+    ctx.obj = Verbosity(quiet, verbose)  # handed to each command by kompalloc.cli.edge
 
 
-app.command("validate")(validate.command)
-app.command("allocate")(allocate.command)
-app.command("report")(report.command)
-app.command("explain")(explain.command)
-app.command("check")(check.command)
-app.command("compare")(compare.command)
-app.command("sweep")(sweep.command)
-app.command("explain-code")(explain_code.command)
-app.command("schema")(schema.command)
-app.command("list")(list_.command)
-app.command("init")(init.command)
-app.command("import")(import_.command)
+app.command("validate")(edge(validate.command))
+app.command("allocate")(edge(allocate.command))
+app.command("report")(edge(report.command))
+app.command("explain")(edge(explain.command))
+app.command("check")(edge(check.command))
+app.command("compare")(edge(compare.command))
+app.command("sweep")(edge(sweep.command))
+app.command("explain-code")(edge(explain_code.command))
+app.command("schema")(edge(schema.command))
+app.command("list")(edge(list_.command))
+app.command("init")(edge(init.command))
+app.command("import")(edge(import_.command))

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from kompalloc.cli.console import Verbosity
 from kompalloc.cli.params import Paths
 from kompalloc.cli.validating import ValidateFormat, run
 
@@ -13,6 +14,7 @@ __all__ = ["ValidateFormat", "command"]
 
 
 def command(
+    verbosity: Verbosity,
     paths: Paths = None,
     format: Annotated[
         ValidateFormat,
@@ -50,4 +52,4 @@ def command(
 
     Example: kompalloc validate schemes examples/national-2021 --strict
     """
-    raise typer.Exit(run(paths, format, strict, ignore, error))
+    raise typer.Exit(run(paths, format, strict, ignore, error, verbosity))

@@ -10,6 +10,8 @@ import sys
 from enum import StrEnum
 from pathlib import Path
 
+from kompalloc.cli.console import Verbosity
+
 
 class ValidateFormat(StrEnum):
     """How validate prints its diagnostics."""
@@ -26,21 +28,20 @@ def run(
     strict: bool,
     ignore: list[str] | None,
     error: list[str] | None,
+    verbosity: Verbosity,
 ) -> int:
     """Check the files, print the diagnostics in the format asked for, and return the exit code.
 
-    Usage errors stop the run through common.fail (a typer.Exit), as in every command.
+    Usage errors raise the pipeline's UsageError, as in every command.
     """
-    from kompalloc.cli.common import EXIT_USAGE, exit_code, fail, load_checked, plain
-    from kompalloc.policy import Policy, parse_codes
+    from kompalloc.cli.console import plain, progress
+    from kompalloc.pipeline.errors import exit_code_of as exit_code
+    from kompalloc.pipeline.inputs import command_policy, load_checked
     from kompalloc.reporting.diagnostics_view import as_github, as_plain_text
 
-    ignored, unknown = parse_codes(ignore or [])
-    promoted, unknown_too = parse_codes(error or [])
-    if unknown or unknown_too:
-        names = ", ".join(unknown + unknown_too)
-        fail(f"unknown code {names} (see 'kompalloc explain-code')", EXIT_USAGE)
-    bundle, diagnostics = load_checked(paths, Policy(ignored, promoted, strict))
+    policy = command_policy(strict, ignore or [], error or [])
+    with progress(verbosity) as step:
+        bundle, diagnostics = load_checked(paths, policy, step)
     if format is ValidateFormat.JSON or format is ValidateFormat.SARIF:
         from kompalloc import __version__
         from kompalloc.reporting.diagnostics_view import as_json, as_sarif
@@ -60,7 +61,7 @@ def run(
         sys.stdout.write(text)
         sys.stdout.flush()  # as Rich does after each print
     else:
-        from kompalloc.cli.common import console
+        from kompalloc.cli.console import console
         from kompalloc.reporting.diagnostics_view import as_text
 
         console().print(as_text(diagnostics, len(bundle.files)), end="", soft_wrap=True)

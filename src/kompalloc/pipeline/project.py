@@ -4,10 +4,14 @@ walking up from the working directory, giving defaults the command line can over
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kompalloc.reporting.formats import Format
 
 PROJECT_FILE = "kompalloc.toml"
 KEYS = ("paths", "strict", "ignore", "error", "format", "money")
@@ -25,7 +29,7 @@ class Project:
     format: str | None = None
     money: str | None = None
     problems: tuple[str, ...] = field(default=(), compare=False)
-    """What is wrong with the file, one line each (the CLI stops on these with exit 2)."""
+    """What is wrong with the file, one line each (``settings`` refuses these with exit 2)."""
 
 
 def find(start: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -98,3 +102,44 @@ def read(path: Path, table: dict[str, Any]) -> Project:
         money if isinstance(money, str) else None,
         tuple(problems),
     )
+
+
+def settings() -> Project:
+    """The project file's settings; a broken project file is a usage error."""
+    from kompalloc.pipeline.errors import UsageError
+
+    found = current()
+    if found.problems:
+        raise UsageError("; ".join(found.problems))
+    return found
+
+
+def resolve_paths(paths: Sequence[Path] | None) -> list[Path]:
+    """The paths given, else the project file's, else a usage error."""
+    from kompalloc.pipeline.errors import UsageError
+
+    if paths:
+        return list(paths)
+    found = settings()
+    if found.paths:
+        return list(found.paths)
+    raise UsageError(
+        "no paths given, and no kompalloc.toml with 'paths' here or above (see 'kompalloc init')"
+    )
+
+
+def display(fmt: str | None, money: str | None) -> tuple[Format, str]:
+    """The output format and money display: command line, else project file, else the defaults."""
+    from kompalloc.pipeline.errors import UsageError
+    from kompalloc.reporting.formats import Format
+
+    found = settings()
+    if fmt is None:
+        try:
+            fmt = Format(found.format or "table")
+        except ValueError:
+            raise UsageError(f"{found.file}: unknown format {found.format!r}") from None
+    money = money or found.money or "kr"
+    if money not in ("kr", "mnok"):
+        raise UsageError(f"--money: {money!r} is neither kr nor mnok")
+    return Format(fmt), money

@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any
 
 from kompalloc import __version__
-from kompalloc.cli.common import inputs_digest
 from kompalloc.model import Bundle
+from kompalloc.pipeline.files import inputs_digest
 
 REPORT_FORMAT_VERSION = 1
 
