@@ -34,6 +34,17 @@ def check_golden(name: str, text: str) -> None:
     assert text == path.read_text(encoding="utf-8"), f"differs from golden/{name} (UPDATE_GOLDEN=1)"
 
 
+@pytest.fixture(autouse=True)
+def no_real_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test runs with HOME and the XDG folders in a temporary folder: none touches the
+    real home folder (shell completion, caches), and child processes inherit the same."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+        monkeypatch.setenv(name, str(home / name.lower()))
+    return home
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     """A runner with a fixed terminal width and no colour, so golden output is stable."""

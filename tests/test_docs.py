@@ -39,10 +39,17 @@ def readme_commands() -> list[str]:
 
 
 def test_every_command_in_readme_runs(
-    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_real_home: Path
 ) -> None:
-    """Each command in README's bash blocks, in order: files a command writes are read by later ones."""
+    """Each command in README's bash blocks, in order: files a command writes are read by later ones.
+
+    HOME is a temporary folder (conftest), and the shell is said to be bash, so that
+    --install-completion writes there, whatever shell runs the tests (or none).
+    """
+    import typer._completion_shared
+
     monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(typer._completion_shared, "_get_shell_name", lambda: "bash")
     written: dict[str, str] = {}
     commands = readme_commands()
     assert len(commands) > 15
@@ -58,6 +65,8 @@ def test_every_command_in_readme_runs(
         # A validate example may show a failing check on purpose (--error, --strict): exit 1.
         failing = args[0] == "validate" and ("--error" in args or "--strict" in args)
         assert result.exit_code in ((0, 1) if failing else (0,)), (line, result.output)
+    assert "--install-completion" in "\n".join(commands)
+    assert (no_real_home / ".bash_completions" / "kompalloc.sh").is_file()
 
 
 def test_the_yaml_example_in_readme_is_valid(runner: CliRunner, tmp_path: Path) -> None:
