@@ -8,7 +8,6 @@ and exit code.
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Any
 
@@ -41,7 +40,8 @@ def main() -> None:
         sys.stderr.write("kompalloc: interrupted\n")
         sys.exit(130)
     except BrokenPipeError:
-        # The reader went away (e.g. '| head'): stop quietly, as Unix tools do.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        # The reader went away (e.g. '| head') outside a command: stop quietly, as Unix tools do.
+        from kompalloc.cli.console import stdout_gone
+
+        stdout_gone()
         sys.exit(141)

@@ -36,7 +36,7 @@ def command(
     """
     import json
 
-    from kompalloc.cli.console import console
+    from kompalloc.cli.console import stdout_console
     from kompalloc.cli.runs import allocation_run
     from kompalloc.money import format_kr
     from kompalloc.pipeline.errors import EXIT_INVALID, UsageError
@@ -73,22 +73,22 @@ def command(
                 f"~ {app_id}: {old[1]} {format_kr(old[0])} -> {new[1]} {format_kr(new[0])} "
                 f"({sign}{format_kr(abs(change))})"
             )
-    out = console()
     digest = inputs_digest(bundle.files)
     same_inputs = saved.get("inputs_sha256") == digest
-    if not lines:
-        note = "" if same_inputs else " (the input files changed, the grants did not)"
+    total = len(before.keys() | after.keys())
+    with stdout_console() as out:
+        if not lines:
+            note = "" if same_inputs else " (the input files changed, the grants did not)"
+            out.print(
+                f"kompalloc check: all {len(after)} grants match {decisions}{note}",
+                markup=False,
+                soft_wrap=True,
+            )
+            return
+        out.print("\n".join(lines), markup=False, soft_wrap=True)
         out.print(
-            f"kompalloc check: all {len(after)} grants match {decisions}{note}",
+            f"kompalloc check: {len(lines)} of {total} applications differ from {decisions}",
             markup=False,
             soft_wrap=True,
         )
-        return
-    out.print("\n".join(lines), markup=False, soft_wrap=True)
-    out.print(
-        f"kompalloc check: {len(lines)} of {len(before.keys() | after.keys())} applications differ "
-        f"from {decisions}",
-        markup=False,
-        soft_wrap=True,
-    )
     raise typer.Exit(EXIT_INVALID)

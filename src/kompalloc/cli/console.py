@@ -59,10 +59,31 @@ def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
     out = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    out.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]
     if not out.is_terminal and "COLUMNS" not in os.environ:
         # Piped or redirected: no terminal to fit, so use the width the files are made for.
         out.width = PIPE_WIDTH
     return out
+
+
+@contextmanager
+def stdout_console() -> Iterator[Console]:
+    """A console for standard output whose printing is written out whole at the end, by
+    write_stdout, so that a closed pipe is always told (exit 141), never half-written."""
+    from kompalloc.pipeline.files import write_stdout
+
+    out = console()
+    try:
+        with out.capture() as captured:
+            yield out
+    finally:  # also when the command exits early (typer.Exit): what it printed goes out
+        write_stdout(captured.get())
+
+
+def _broken_pipe() -> None:
+    """Rich's answer to a closed pipe is exit 1, which CI reads as "input has errors"; raise
+    instead, so that the edge exits 141 as documented."""
+    raise BrokenPipeError
 
 
 def show_warnings(warnings: Sequence[Diagnostic], files: int, verbosity: Verbosity) -> None:
@@ -120,3 +141,15 @@ def progress(verbosity: Verbosity) -> Iterator[Progress | None]:
                 bar.update(task, completed=done, total=total, visible=True)
 
         yield step
+
+
+def stdout_gone() -> None:
+    """The reader of standard output went away (``| head``): point stdout at /dev/null so
+    that nothing more fails on the way out; the caller exits 141, as Unix tools do."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # no real descriptor (a test's captured stdout): nothing to point elsewhere
+    finally:
+        os.close(devnull)

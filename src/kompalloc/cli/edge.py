@@ -2,21 +2,22 @@
 
 Commands call the library (kompalloc.pipeline), which raises UsageError, OutputError or
 Refused; ``edge`` prints them and exits with their code, and hands the command the run's
-Verbosity (from the global --quiet/--verbose) when it asks for one. Anything else is a bug
-and shows as a traceback.
+Verbosity (from the global --quiet/--verbose) when it asks for one. A closed standard output
+exits 141. Anything else is a bug and shows as a traceback.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
+import sys
 from collections.abc import Callable
 from typing import Any
 
 import typer
 
-from kompalloc.cli.console import Verbosity, show_error, show_refusal
-from kompalloc.pipeline.errors import KompallocError, Refused
+from kompalloc.cli.console import Verbosity, show_error, show_refusal, stdout_gone
+from kompalloc.pipeline.errors import EXIT_PIPE, KompallocError, Refused
 
 VERBOSITY = "verbosity"
 """The parameter through which a command receives the run's Verbosity."""
@@ -35,6 +36,10 @@ def edge(command: Callable[..., None]) -> Callable[..., None]:
             kwargs[VERBOSITY] = obj if isinstance(obj, Verbosity) else Verbosity()
         try:
             command(*args, **kwargs)
+            sys.stdout.flush()  # a closed pipe shows here, while it can still be told
+        except BrokenPipeError:
+            stdout_gone()
+            raise typer.Exit(EXIT_PIPE) from None
         except Refused as exc:
             show_refusal(exc)
             raise typer.Exit(exc.exit_code) from None

@@ -29,9 +29,10 @@ def command(
 
     Example: kompalloc explain KUI-03 schemes examples/national-2021
     """
-    from kompalloc.cli.console import console
+    from kompalloc.cli.console import stdout_console
     from kompalloc.cli.runs import allocation_run
     from kompalloc.money import format_kr
+    from kompalloc.pipeline.files import write_stdout
     from kompalloc.pipeline.run import Request
     from kompalloc.reporting.render import json_text
     from kompalloc.reporting.tables import round_label
@@ -43,7 +44,6 @@ def command(
     bundle, allocation = run.bundle, run.allocation
     grant = allocation.by_application[application]
     app = bundle.applications[application]
-    out = console()
     if json_output:
         document = {
             "application": grant.application,
@@ -57,7 +57,7 @@ def command(
             "position": grant.position,
             "story": list(grant.story),
         }
-        out.file.write(json_text(document))
+        write_stdout(json_text(document))
         return
     institution = bundle.institutions[app.institution]
     cluster = bundle.clusters.get(app.cluster) if app.cluster else None
@@ -79,4 +79,5 @@ def command(
             "",
             f"Funding line of {round_label(bundle, info.pool)}: {info.funding_line}; {info.funding_note}.",
         ]
-    out.print("\n".join(lines), soft_wrap=True, markup=False, highlight=False)
+    with stdout_console() as out:
+        out.print("\n".join(lines), soft_wrap=True, markup=False, highlight=False)

@@ -19,22 +19,24 @@ def command(
 
     Example: kompalloc explain-code KA302
     """
-    from kompalloc.cli.console import console
+    from kompalloc.cli.console import stdout_console
     from kompalloc.diagnostics import Code, did_you_mean
     from kompalloc.explanations import EXPLANATIONS, explain
     from kompalloc.pipeline.errors import UsageError
 
-    out = console()
-    if code is None:
-        for member in Code:
-            out.print(f"{member.value}  {EXPLANATIONS[member][0]}", soft_wrap=True, markup=False)
-        return
-    try:
-        member = Code(code.strip().upper())
-    except ValueError:
-        hint = (
-            did_you_mean(code.upper(), [c.value for c in Code])
-            or "run 'kompalloc explain-code' for the list"
-        )
-        raise UsageError(f"unknown code {code!r}: {hint}") from None
-    out.print(explain(member), soft_wrap=True, markup=False)
+    with stdout_console() as out:
+        if code is None:
+            for member in Code:
+                out.print(
+                    f"{member.value}  {EXPLANATIONS[member][0]}", soft_wrap=True, markup=False
+                )
+            return
+        try:
+            member = Code(code.strip().upper())
+        except ValueError:
+            hint = (
+                did_you_mean(code.upper(), [c.value for c in Code])
+                or "run 'kompalloc explain-code' for the list"
+            )
+            raise UsageError(f"unknown code {code!r}: {hint}") from None
+        out.print(explain(member), soft_wrap=True, markup=False)

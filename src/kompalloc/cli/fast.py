@@ -13,7 +13,6 @@ parsing (kompalloc.cli.validating.run), and tests/test_fast.py compares them.
 
 from __future__ import annotations
 
-import errno
 import gc
 import os
 import sys
@@ -97,10 +96,10 @@ def _validate(args: ValidateArgs) -> int:
     """Run validate as the Typer application would after parsing these arguments."""
     from kompalloc.cli.console import Verbosity, show_error
     from kompalloc.cli.validating import ValidateFormat, run
-    from kompalloc.pipeline.errors import KompallocError
+    from kompalloc.pipeline.errors import EXIT_PIPE, KompallocError
 
     try:
-        return run(
+        code = run(
             args.paths or None,
             ValidateFormat(args.format),
             args.strict,
@@ -108,6 +107,8 @@ def _validate(args: ValidateArgs) -> int:
             args.error or None,
             Verbosity(args.quiet, args.verbose),
         )
+        sys.stdout.flush()
+        return code
     except KompallocError as exc:  # what the edge of the Typer command does
         show_error(exc.message)
         return exc.exit_code
@@ -119,11 +120,8 @@ def _validate(args: ValidateArgs) -> int:
         sys.stderr.write("\n")
         rich_utils.rich_abort_error()
         return 1
-    except OSError as exc:
-        if exc.errno != errno.EPIPE:
-            raise
-        from typer._click.utils import PacifyFlushWrapper
+    except BrokenPipeError:  # what the edge of the Typer command does
+        from kompalloc.cli.console import stdout_gone
 
-        sys.stdout = PacifyFlushWrapper(sys.stdout)
-        sys.stderr = PacifyFlushWrapper(sys.stderr)
-        return 1
+        stdout_gone()
+        return EXIT_PIPE

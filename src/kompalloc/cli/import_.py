@@ -57,7 +57,7 @@ def command(
     """
     from kompalloc.cli.console import console
     from kompalloc.pipeline.errors import UsageError
-    from kompalloc.pipeline.files import check_output_path, write_output
+    from kompalloc.pipeline.files import check_output_path, write_output, write_stdout
     from kompalloc.pipeline.importing import import_applications
     from kompalloc.reporting.diagnostics_view import as_text
 
@@ -79,7 +79,7 @@ def command(
         sys.stderr.write(f"kompalloc: {result.why}\n")
         raise typer.Exit(result.exit_code)
     if output is None:
-        console().file.write(result.text)
+        write_stdout(result.text)
     else:
         write_output(result.text, output)
     n = result.count

@@ -64,7 +64,7 @@ def command(
     import shutil
 
     from kompalloc.bundled import schemes_folder
-    from kompalloc.cli.console import console
+    from kompalloc.cli.console import stdout_console
     from kompalloc.loading.schema import json_schema
     from kompalloc.pipeline.errors import OutputError, UsageError
     from kompalloc.pipeline.files import write_output
@@ -91,10 +91,10 @@ def command(
         write_output(text, path)
     for target, original in copies.items():
         shutil.copyfile(original, target)
-    out = console()
-    out.print(
-        f"Created {folder}: kompalloc.toml, applications.yaml, kompalloc.schema.json and "
-        f"{len(copies)} files in schemes/. Next: cd {folder} && kompalloc validate",
-        soft_wrap=True,
-        markup=False,
-    )
+    with stdout_console() as out:
+        out.print(
+            f"Created {folder}: kompalloc.toml, applications.yaml, kompalloc.schema.json and "
+            f"{len(copies)} files in schemes/. Next: cd {folder} && kompalloc validate",
+            soft_wrap=True,
+            markup=False,
+        )

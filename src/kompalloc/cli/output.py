@@ -60,8 +60,8 @@ def emit(
     """Render the tables in the chosen format and send them to stdout or the output file.
 
     With ``export``, also write what a person sees to an HTML, SVG or Markdown file."""
-    from kompalloc.cli.console import PIPE_WIDTH, console
-    from kompalloc.pipeline.files import write_bytes_output, write_output
+    from kompalloc.cli.console import PIPE_WIDTH, stdout_console
+    from kompalloc.pipeline.files import write_bytes_output, write_output, write_stdout
     from kompalloc.reporting import render
 
     fmt, money = resolve_display(fmt, money)
@@ -85,8 +85,8 @@ def emit(
         text = render.csv_text(tables)
     elif fmt is Format.TABLE:
         if output is None:
-            out = console()
-            print_tables(out, tables, money, out.width, extra, notes, footer)
+            with stdout_console() as out:
+                print_tables(out, tables, money, out.width, extra, notes, footer)
             return
         import io
 
@@ -102,6 +102,6 @@ def emit(
         if footer:
             text += f"\n{footer}\n"
     if output is None:
-        console().file.write(text)
+        write_stdout(text)
     else:
         write_output(text, output)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kompalloc.cli.console import Verbosity, console, progress, show_warnings
+from kompalloc.cli.console import Verbosity, progress, show_warnings
 
 if TYPE_CHECKING:
     from kompalloc.pipeline.run import Request, Run
@@ -24,7 +24,7 @@ def allocation_run(request: Request, verbosity: Verbosity) -> Run:
 def print_effective(request: Request, verbosity: Verbosity, output: Path | None) -> None:
     """--effective: the data the scenarios and --set produce, as kompalloc YAML, to stdout or
     to ``output`` (atomically, never over an input)."""
-    from kompalloc.pipeline.files import check_output_path, write_output
+    from kompalloc.pipeline.files import check_output_path, write_output, write_stdout
     from kompalloc.pipeline.whatif import effective_text
 
     with progress(verbosity) as step:
@@ -33,7 +33,7 @@ def print_effective(request: Request, verbosity: Verbosity, output: Path | None)
         )
     show_warnings(warnings, len(bundle.files), verbosity)
     if output is None:
-        console().file.write(text)
+        write_stdout(text)
         return
     check_output_path(output, bundle.files)
     write_output(text, output)

@@ -23,13 +23,12 @@ def command(
 
     Example: kompalloc schema --output kompalloc.schema.json
     """
-    from kompalloc.cli.console import console
     from kompalloc.loading.schema import json_schema
-    from kompalloc.pipeline.files import write_output
+    from kompalloc.pipeline.files import write_output, write_stdout
     from kompalloc.reporting.render import json_text
 
     text = json_text(json_schema())
     if output is None:
-        console().file.write(text)
+        write_stdout(text)
     else:
         write_output(text, output)

@@ -36,6 +36,7 @@ def run(
     """
     from kompalloc.cli.console import plain, progress
     from kompalloc.pipeline.errors import exit_code_of as exit_code
+    from kompalloc.pipeline.files import write_stdout
     from kompalloc.pipeline.inputs import command_policy, load_checked
     from kompalloc.reporting.diagnostics_view import as_github, as_plain_text
 
@@ -52,17 +53,17 @@ def run(
             if format is ValidateFormat.JSON
             else as_sarif(diagnostics, __version__)
         )
-        sys.stdout.write(json_text(document))
+        write_stdout(json_text(document))
         return exit_code(diagnostics)
     if format is ValidateFormat.GITHUB:
-        sys.stdout.write(as_github(diagnostics))
+        write_stdout(as_github(diagnostics))
     text = as_plain_text(diagnostics, len(bundle.files)) if plain(sys.stdout) else None
     if text is not None:
-        sys.stdout.write(text)
-        sys.stdout.flush()  # as Rich does after each print
+        write_stdout(text)
     else:
-        from kompalloc.cli.console import console
+        from kompalloc.cli.console import stdout_console
         from kompalloc.reporting.diagnostics_view import as_text
 
-        console().print(as_text(diagnostics, len(bundle.files)), end="", soft_wrap=True)
+        with stdout_console() as out:
+            out.print(as_text(diagnostics, len(bundle.files)), end="", soft_wrap=True)
     return exit_code(diagnostics)

@@ -19,41 +19,182 @@ def check_output_path(output: Path | None, inputs: Iterable[str]) -> None:
         raise UsageError(f"refusing to write over the input file {output}")
 
 
+STDOUT = "-"
+"""``--output -``: standard output."""
+NAME_MAX = 255
+"""The longest file name, in bytes, that common file systems take."""
+_TMP_SUFFIX = ".tmp"
+_RANDOM = 8
+"""Characters tempfile adds to make a name unique."""
+
+
 def write_output(text: str, output: Path) -> None:
     """Write a whole text file atomically (UTF-8): see write_bytes_output."""
     write_bytes_output(text.encode("utf-8"), output)
 
 
 def write_bytes_output(data: bytes, output: Path) -> None:
-    """Write a whole file atomically: a temporary file beside it, then a rename.
+    """Write a whole file: atomically where it is a regular file (or a new one), else through.
 
-    A reader never sees half a file, and a failed write leaves the old file as it was. The
-    new file gets the old file's permissions, or the umask's for a new one (not mkstemp's 0600).
+    A regular file gets a temporary file beside it, flushed to disk, then renamed over it (and
+    the folder flushed), so a reader never sees half a file and a failed write leaves the old
+    file as it was; the new file keeps the old one's permissions, or the umask's for a new one.
+    A symbolic link is followed, so the file it names is replaced, not the link. ``-``, a
+    FIFO, a character device (``/dev/null``, a terminal) and ``/dev/stdout`` are written
+    through, as they cannot be replaced; a folder, socket or block device is refused.
     """
+    if str(output) == STDOUT:
+        _write_through(data, None, output)
+        return
+    try:
+        info = output.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise OutputError(f"cannot write {output}: {exc.strerror}") from None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        if stat.S_ISFIFO(info.st_mode) or stat.S_ISCHR(info.st_mode):
+            _write_through(data, output, output)
+            return
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise OutputError(f"cannot write {output}: it is {kind}")
+    if _behind_a_descriptor(output):
+        _write_through(data, output, output)  # e.g. /dev/stdout redirected to a file
+        return
+    _write_atomically(data, Path(os.path.realpath(output)), info, output)
+
+
+def _behind_a_descriptor(path: Path) -> bool:
+    """Whether the path names an open file descriptor (/dev/stdout, /dev/fd/N, /proc/self/fd/N),
+    which a rename would not reach: the file behind it must be written through."""
+    text = os.path.normpath(path.absolute())
+    return text in ("/dev/stdout", "/dev/stderr") or text.startswith(("/dev/fd/", "/proc/self/fd/"))
+
+
+def write_stdout(data: str | bytes) -> None:
+    """Write to standard output, all of it or a BrokenPipeError.
+
+    Written with os.write on the descriptor until every byte is out: a large write through
+    Python's buffered stdout into a pipe whose reader has gone can end the process with exit 0
+    after a partial write, which a pipeline would read as success. Where stdout has no
+    descriptor (a test's captured stdout), it is written as text.
+    """
+    import io
+    import sys
+
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, io.UnsupportedOperation):
+        sys.stdout.write(raw.decode("utf-8"))
+        sys.stdout.flush()
+        return
+    sys.stdout.flush()
+    _write_all(fd, raw)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _write_through(data: bytes, target: Path | None, shown: Path) -> None:
+    """Write to standard output (``target`` None) or into a file that cannot be replaced."""
+    if target is None:
+        write_stdout(data)
+        return
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND)
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"cannot write {shown}: {exc.strerror}") from None
+
+
+def temporary_prefix(name: str) -> str:
+    """The start of a temporary file's name beside ``name``: the name (cut short so that the
+    whole stays within NAME_MAX bytes) and this process's id, so that one left behind by a
+    killed run can be told from one that another run is still writing."""
+    tail = f".kompalloc-{os.getpid()}-"
+    room = NAME_MAX - len(tail.encode()) - _RANDOM - len(_TMP_SUFFIX) - 1
+    short = name.encode("utf-8")[:room].decode("utf-8", errors="ignore")
+    return f".{short}{tail}"
+
+
+def remove_stale(folder: Path, name: str) -> None:
+    """Remove temporary files that a killed run left beside ``name`` (its process is gone)."""
+    import re
+
+    own = temporary_prefix(name)
+    stem = re.escape(own[: own.rindex(".kompalloc-")])
+    pattern = re.compile(stem + rf"\.kompalloc-(\d+)-[^/]{{{_RANDOM}}}{re.escape(_TMP_SUFFIX)}$")
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        found = pattern.match(entry.name)
+        if found is None or int(found.group(1)) == os.getpid():
+            continue
+        try:
+            os.kill(int(found.group(1)), 0)
+        except ProcessLookupError:
+            Path(entry.path).unlink(missing_ok=True)
+        except OSError:
+            continue  # alive, or not ours to judge
+
+
+def _write_atomically(data: bytes, output: Path, info: os.stat_result | None, shown: Path) -> None:
+    """A temporary file beside the output, flushed to disk, renamed over it, folder flushed."""
     import tempfile
 
     folder = output.parent if str(output.parent) else Path()
-    try:
-        mode = stat.S_IMODE(output.stat().st_mode)
-    except OSError:
+    if info is not None:
+        mode = stat.S_IMODE(info.st_mode)
+    else:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
+    remove_stale(folder, output.name)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(
+            prefix=temporary_prefix(output.name), suffix=_TMP_SUFFIX, dir=folder
+        )
     except OSError as exc:
-        raise OutputError(f"cannot write {output}: {exc.strerror}") from None
+        raise OutputError(f"cannot write {shown}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
         Path(tmp).chmod(mode)
         Path(tmp).replace(output)
+        _sync_folder(folder)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {output}: {exc.strerror}") from None
+        raise OutputError(f"cannot write {shown}: {exc.strerror}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the folder's entry of the renamed file to disk (where the system allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a folder; the rename itself has happened
+    finally:
+        os.close(fd)
 
 
 def inputs_digest(files: Iterable[str]) -> str:
