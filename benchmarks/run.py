@@ -1,16 +1,32 @@
 """kompalloc's benchmark suite: every figure as a ratio to a reference measured in the same run.
 
-    python benchmarks/run.py                 # the full suite (several minutes on 2 cores)
-    python benchmarks/run.py --quick         # smaller sizes, fewer repeats
+    python benchmarks/run.py                 # the full suite (tens of minutes on 2 cores)
+    python benchmarks/run.py --quick         # smaller sizes, fewer repeats (about 2 minutes)
     python benchmarks/run.py --json out.json # also write the results as JSON
 
-It generates synthetic data sets (schemes, yearly pools, cluster sub-pools, institution caps)
-under benchmarks/out/, then measures start-up, validation against a bare C-loader read of the
-same files (one reference discards each file once read, one keeps them all, as validation
-must), the allocation engine in memory, a 100-step sweep of one root pool's cap (with
-kompalloc's sweep, in an archive of 16 rounds and in one round holding every application)
-against one allocation of the same data, and report rendering. Wall times are medians; peak
-memory is each child process's maximum RSS.
+It generates synthetic data sets under benchmarks/out/ (national archives of schemes, yearly
+pools, cluster sub-pools and institution caps; one round of many applications; many small
+rounds with one limit each) and measures, each against a reference doing the same work with
+the garbage collector in the same state:
+
+- start-up against ``python -c "import typer"``;
+- ``kompalloc validate`` against a bare C-loader read that keeps every file (as validation
+  must), once with the collector off (kompalloc pauses it while loading: the fair reference)
+  and once with it on;
+- ``kompalloc allocate`` of one round, whole process, per output format, against
+  ``kompalloc validate`` of the same files and against ``--format csv``;
+- ``kompalloc allocate`` of many rounds with one limit each, whole process, against
+  ``kompalloc validate`` of the same files, and the engine alone on the same data in memory;
+- the allocation engine in memory at growing sizes;
+- a 100-step sweep of one root pool's cap over caps that bind (the run fails if the grants
+  do not change across the swept range) against one allocation of the same data;
+- Rich rendering of 10,000 decisions against one allocation.
+
+Every series of sizes also prints its growth from one size to the next, flagged
+"✗ superlinear" when time grows more than 10 % beyond the size. Whole-process series include
+the start-up, so their small sizes understate the growth. Wall times are medians; peak memory
+is each child process's maximum RSS (os.wait4), also as a ratio to its reference's. In-process
+snippets time their part with the collector off, the measure and its reference alike.
 """
 
 from __future__ import annotations
@@ -221,6 +237,8 @@ ENGINE = f"""
 from synthetic import bundle_of
 b = bundle_of({{n}}, one_round={{one_round}})
 from kompalloc.allocation import allocate
+if {{warm}}:  # as the sweep and rendering snippets do before their timing
+    allocate(bundle_of({{n}}, one_round={{one_round}}))
 {START}; allocate(b); {STOP}
 """
 ROUNDS_ENGINE = f"""
@@ -241,7 +259,8 @@ pool = b.pools[root]
 # What the round gets at its own cap: below that the root cap binds. Sweep from a fifth of it
 # to all of it, so that every step's cap is the one that binds (not the sub-pools' or the
 # institution caps').
-full = sum(g.granted for g in allocate(b).grants if g.pools and g.pools[0] == root)
+full = allocate(bundle_of({{n}}, one_round={{one_round}}))  # a copy: nothing of b is warm
+full = sum(g.granted for g in full.grants if g.pools and g.pools[0] == root)
 low, high = pool.committed + full // 5, pool.committed + full
 caps = [low + (high - low) * i // ({{steps}} - 1) for i in range({{steps}})]
 {START}; result = sweep(b, root, caps); {STOP}
@@ -388,13 +407,14 @@ def main() -> None:
     for n in round_sizes:
         files = generate_round(OUT / f"round{n}", n)
         warm = n < 100_000
-        ref = run([*kompalloc, "validate", *files], repeats, warm)
-        csv = run([*kompalloc, "allocate", *files, "--format", "csv"], repeats, warm)
+        reps = repeats if warm else 2
+        ref = run([*kompalloc, "validate", *files], reps, warm)
+        csv = run([*kompalloc, "allocate", *files, "--format", "csv"], reps, warm)
         for fmt in FORMATS:
             measure = (
                 csv
                 if fmt == "csv"
-                else run([*kompalloc, "allocate", *files, "--format", fmt], repeats, warm)
+                else run([*kompalloc, "allocate", *files, "--format", fmt], reps, warm)
             )
             rows.add(
                 "kompalloc allocate, one round, vs kompalloc validate of the same files",
@@ -432,18 +452,20 @@ def main() -> None:
             ("rounds engine", r),
         )
 
-    base = in_process(ENGINE.format(n=engine_sizes[0], one_round=False), repeats)
+    base = in_process(ENGINE.format(n=engine_sizes[0], one_round=False, warm=False), repeats)
     for n in engine_sizes:
         rows.add(
             "allocation engine (vs the smallest)",
             f"{n:,} applications",
             base
             if n == engine_sizes[0]
-            else in_process(ENGINE.format(n=n, one_round=False), 1 if n >= 1_000_000 else repeats),
+            else in_process(
+                ENGINE.format(n=n, one_round=False, warm=False), 1 if n >= 1_000_000 else repeats
+            ),
             base,
             ("engine", n),
         )
-    one_alloc = in_process(ENGINE.format(n=10_000, one_round=False), repeats)
+    one_alloc = in_process(ENGINE.format(n=10_000, one_round=False, warm=True), repeats)
     rows.add(
         "sweep of a root pool's cap where it binds, vs one allocation",
         "100 caps x 10,000 applications, 16 rounds",
@@ -454,7 +476,7 @@ def main() -> None:
         "sweep of a root pool's cap where it binds, vs one allocation",
         "100 caps x 10,000 applications, 1 round",
         in_process(SWEEP.format(n=10_000, steps=100, one_round=True), repeats),
-        in_process(ENGINE.format(n=10_000, one_round=True), repeats),
+        in_process(ENGINE.format(n=10_000, one_round=True, warm=True), repeats),
     )
     rows.add(
         "report rendering vs one allocation",
