@@ -1,16 +1,32 @@
 """kompalloc's benchmark suite: every figure as a ratio to a reference measured in the same run.
 
-    python benchmarks/run.py                 # the full suite (several minutes on 2 cores)
-    python benchmarks/run.py --quick         # smaller sizes, fewer repeats
+    python benchmarks/run.py                 # the full suite (tens of minutes on 2 cores)
+    python benchmarks/run.py --quick         # smaller sizes, fewer repeats (about 2 minutes)
     python benchmarks/run.py --json out.json # also write the results as JSON
 
-It generates synthetic data sets (schemes, yearly pools, cluster sub-pools, institution caps)
-under benchmarks/out/, then measures start-up, validation against a bare C-loader read of the
-same files (one reference discards each file once read, one keeps them all, as validation
-must), the allocation engine in memory, a 100-step sweep of one root pool's cap (with
-kompalloc's sweep, in an archive of 16 rounds and in one round holding every application)
-against one allocation of the same data, and report rendering. Wall times are medians; peak
-memory is each child process's maximum RSS.
+It generates synthetic data sets under benchmarks/out/ (national archives of schemes, yearly
+pools, cluster sub-pools and institution caps; one round of many applications; many small
+rounds with one limit each) and measures, each against a reference doing the same work with
+the garbage collector in the same state:
+
+- start-up against ``python -c "import typer"``;
+- ``kompalloc validate`` against a bare C-loader read that keeps every file (as validation
+  must), once with the collector off (kompalloc pauses it while loading: the fair reference)
+  and once with it on;
+- ``kompalloc allocate`` of one round, whole process, per output format, against
+  ``kompalloc validate`` of the same files and against ``--format csv``;
+- ``kompalloc allocate`` of many rounds with one limit each, whole process, against
+  ``kompalloc validate`` of the same files, and the engine alone on the same data in memory;
+- the allocation engine in memory at growing sizes;
+- a 100-step sweep of one root pool's cap over caps that bind (the run fails if the grants
+  do not change across the swept range) against one allocation of the same data;
+- Rich rendering of 10,000 decisions against one allocation.
+
+Every series of sizes also prints its growth from one size to the next, flagged
+"✗ superlinear" when time grows more than 10 % beyond the size. Whole-process series include
+the start-up, so their small sizes understate the growth. Wall times are medians; peak memory
+is each child process's maximum RSS (os.wait4), also as a ratio to its reference's. In-process
+snippets time their part with the collector off, the measure and its reference alike.
 """
 
 from __future__ import annotations
@@ -107,75 +123,237 @@ def generate(folder: Path, applications: int, per_file: int = 5_000) -> list[Pat
     return sorted(folder.glob("*.yaml"))
 
 
+def generate_round(folder: Path, applications: int) -> list[str]:
+    """One round of ``applications`` applications (sweep.py's data), generated once."""
+    import sweep  # benchmarks/sweep.py, next to this file
+
+    marker = folder / ".complete"
+    if not marker.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.yaml"):
+            old.unlink()
+        sweep.generate(folder, applications)
+        marker.write_text("ok", encoding="utf-8")
+    return sorted(str(f) for f in folder.glob("*.yaml"))
+
+
+def generate_rounds(folder: Path, rounds: int) -> list[str]:
+    """``rounds`` independent rounds with one limit each (synthetic.rounds_of, as YAML)."""
+    marker = folder / ".complete"
+    path = folder / "rounds.yaml"
+    if marker.exists():
+        return [str(path)]
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["kompalloc: 1", "schemes:"]
+    for k in range(rounds):
+        lines += [
+            f"  s{k:05d}:",
+            "    name: S",
+            "    administrator: HK-dir",
+            "    institution_types: [universitet]",
+        ]
+    lines += ["clusters:", "  c: {name: C}", "institutions:", "  i0: {name: I, type: universitet}"]
+    lines.append("pools:")
+    for k in range(rounds):
+        lines += [f"  r{k:05d}:", f"    scheme: s{k:05d}", "    year: 2021", '    cap: "10 MNOK"']
+    lines.append("limits:")
+    for k in range(rounds):
+        lines += [f"  L{k:05d}:", f"    pools: [r{k:05d}]", '    cap: "3 MNOK"']
+    lines.append("applications:")
+    for k in range(rounds):
+        for j in range(5):
+            lines += [
+                f"  A{k:05d}{j}:",
+                f"    scheme: s{k:05d}",
+                "    year: 2021",
+                "    institution: i0",
+                "    cluster: c",
+                "    title: K",
+                '    requested: "1 MNOK"',
+                "    submitted: 2021-09-01",
+                f"    rank: {j + 1}",
+                "    partial: true",
+            ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    marker.write_text("ok", encoding="utf-8")
+    return [str(path)]
+
+
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 """Children keep their bytecode caches, as an installed kompalloc does (some sandboxes switch
 them off, which would make every start-up compile kompalloc's sources again)."""
 
+Measure = tuple[float, int]
+"""Median wall seconds and peak RSS (KiB)."""
 
-def run(command: list[str], repeats: int) -> tuple[float, int]:
-    """Median wall seconds and the largest peak RSS (KiB) over ``repeats`` runs, after a warm-up."""
-    subprocess.run(command, cwd=ROOT, capture_output=True, check=False, env=ENV)
+
+def run(command: list[str], repeats: int, warm_up: bool = True) -> Measure:
+    """Median wall seconds and the largest peak RSS (KiB) of the child over ``repeats`` runs
+    (os.wait4 gives each child's own rusage), after a warm-up unless told otherwise."""
+    if warm_up:
+        subprocess.run(command, cwd=ROOT, capture_output=True, check=False, env=ENV)
     times, peaks = [], []
     for _ in range(repeats):
         start = time.perf_counter()
         child = subprocess.Popen(
-            command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV
+            command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV
         )
+        assert child.stderr is not None
+        errors = child.stderr.read()
         _, status, usage = os.wait4(child.pid, 0)
         times.append(time.perf_counter() - start)
         peaks.append(usage.ru_maxrss)
-        if os.waitstatus_to_exitcode(status) not in (0, 1):
-            raise SystemExit(f"failed: {' '.join(command)}")
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"failed: {' '.join(command[:6])} ...\n{errors.decode()[-2000:]}")
     return statistics.median(times), max(peaks)
 
 
-def in_process(code: str, repeats: int) -> tuple[float, int]:
-    """Run a snippet in a fresh interpreter that prints its own timing of the part that matters."""
+def in_process(code: str, repeats: int) -> tuple[float, int, str]:
+    """Run a snippet in a fresh interpreter that times the part that matters itself, with the
+    collector off (collected first, then disabled) for every snippet alike: measures and their
+    references run with the collector in the same state. A snippet may set ``note``."""
     wrapper = (
-        "import time, resource, sys\n"
+        "import gc, json, resource, sys, time\n"
         f"sys.path.insert(0, {str(ROOT / 'benchmarks')!r})\n"
+        "note = ''\n"
         + code
-        + "\nprint(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        + "\nprint(json.dumps([elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, note]))\n"
     )
     results = []
     for _ in range(repeats):
         done = subprocess.run(
-            [PY, "-c", wrapper], cwd=ROOT, capture_output=True, text=True, check=True, env=ENV
+            [PY, "-c", wrapper], cwd=ROOT, capture_output=True, text=True, check=False, env=ENV
         )
-        seconds, peak = done.stdout.split()[-2:]
-        results.append((float(seconds), int(peak)))
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+        if done.returncode != 0:
+            raise SystemExit(f"benchmark snippet failed:\n{done.stderr[-3000:]}")
+        results.append(json.loads(done.stdout.splitlines()[-1]))
+    note = results[0][2]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results), note
 
 
-ENGINE = """
+START = "gc.collect(); gc.disable(); start = time.perf_counter()"
+STOP = "elapsed = time.perf_counter() - start; gc.enable()"
+ENGINE = f"""
 from synthetic import bundle_of
-b = bundle_of({n}, one_round={one_round})
+b = bundle_of({{n}}, one_round={{one_round}})
 from kompalloc.allocation import allocate
-start = time.perf_counter(); allocate(b); elapsed = time.perf_counter() - start
+if {{warm}}:  # as the sweep and rendering snippets do before their timing
+    allocate(bundle_of({{n}}, one_round={{one_round}}))
+{START}; allocate(b); {STOP}
 """
-SWEEP = """
+ROUNDS_ENGINE = f"""
+from synthetic import rounds_of
+b = rounds_of({{n}})
+from kompalloc.allocation import allocate
+{START}; a = allocate(b); {STOP}
+granted = sum(g.granted for g in a.grants)
+assert granted == {{n}} * 3 * 100_000_000, granted  # every round's limit binds
+"""
+SWEEP = f"""
 from synthetic import bundle_of
+from kompalloc.allocation import allocate
 from kompalloc.scenarios.sweep import sweep
-b = bundle_of({n}, one_round={one_round})
+b = bundle_of({{n}}, one_round={{one_round}})
 root = min(p.id for p in b.pools.values() if p.parent is None and p.scheme == "ifs")
-cap = b.pools[root].cap
-caps = [cap * (50 + step) // 100 for step in range({steps})]  # half the cap to one and a half
-start = time.perf_counter(); sweep(b, root, caps); elapsed = time.perf_counter() - start
+pool = b.pools[root]
+# What the round gets at its own cap: below that the root cap binds. Sweep from a fifth of it
+# to all of it, so that every step's cap is the one that binds (not the sub-pools' or the
+# institution caps').
+full = allocate(bundle_of({{n}}, one_round={{one_round}}))  # a copy: nothing of b is warm
+full = sum(g.granted for g in full.grants if g.pools and g.pools[0] == root)
+low, high = pool.committed + full // 5, pool.committed + full
+caps = [low + (high - low) * i // ({{steps}} - 1) for i in range({{steps}})]
+{START}; result = sweep(b, root, caps); {STOP}
+granted = [s.granted for s in result.steps]
+if granted[0] >= granted[-1] or len(set(granted)) < {{steps}} // 2:
+    raise SystemExit(f"the swept cap does not bind: granted {{{{granted[0]}}}} .. {{{{granted[-1]}}}}, "
+                     f"{{{{len(set(granted))}}}} different totals in {{steps}} steps")
+note = f"granted {{{{granted[0] // 100_000_000}}}}..{{{{granted[-1] // 100_000_000}}}} MNOK, {{{{len(set(granted))}}}} totals"
 """
-RENDER = """
+RENDER = f"""
 import io
 from rich.console import Console
 from synthetic import bundle_of
 from kompalloc.allocation import allocate
 from kompalloc.reporting.render import rich_tables
 from kompalloc.reporting.tables import applications_table
-b = bundle_of({n}); a = allocate(b)
-start = time.perf_counter()
+b = bundle_of({{n}}); a = allocate(b)
+{START}
 console = Console(file=io.StringIO(), width=120, color_system=None)
 for t in rich_tables(applications_table(b, a)):
     console.print(t)
-elapsed = time.perf_counter() - start
+{STOP}
 """
+C_READ = (
+    "import gc, sys, yaml\n"
+    "{gc}\n"
+    "kept = [yaml.load(open(f, encoding='utf-8'), Loader=yaml.CSafeLoader) for f in sys.argv[1:]]"
+)
+"""A bare C-loader read that keeps every file, as validation must (references cross files)."""
+FORMATS = ("csv", "table", "json", "markdown")
+"""csv first: the reference of the other formats."""
+SLACK = 1.10
+"""A series grows superlinearly when a step's time grows more than 10 % beyond its size."""
+
+
+class Rows:
+    """Every measure, its reference and, in a series of sizes, its growth from the last size."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, object]] = []
+        self.last: dict[str, tuple[int, float]] = {}
+
+    def add(
+        self,
+        group: str,
+        name: str,
+        value: tuple[float, int] | tuple[float, int, str],
+        ref: tuple[float, int] | tuple[float, int, str],
+        series: tuple[str, int] | None = None,
+    ) -> None:
+        row: dict[str, object] = {
+            "group": group,
+            "name": name,
+            "seconds": value[0],
+            "ratio": value[0] / ref[0],
+            "peak_kib": value[1],
+            "ref_peak_kib": ref[1],
+            "rss_ratio": value[1] / ref[1],
+            "note": value[2] if len(value) > 2 else "",
+        }
+        if series is not None:
+            key, size = series
+            if key in self.last:
+                before, seconds = self.last[key]
+                row["size_factor"] = size / before
+                row["growth"] = value[0] / seconds
+                row["superlinear"] = value[0] / seconds > SLACK * size / before
+            self.last[key] = (size, value[0])
+        self.rows.append(row)
+
+    def print(self) -> None:
+        groups = list(dict.fromkeys(str(r["group"]) for r in self.rows))
+        rows = sorted(self.rows, key=lambda r: groups.index(str(r["group"])))
+        width = max(len(str(r["name"])) for r in rows)
+        print(
+            f"{'measure':<{width}}  {'seconds':>8}  {'ratio':>6}  {'peak MiB':>8}  "
+            f"{'ref MiB':>7}  {'RSS ratio':>9}  growth"
+        )
+        group = None
+        for r in rows:
+            if r["group"] != group:
+                group = r["group"]
+                print(f"-- {group}")
+            growth = ""
+            if "growth" in r:
+                flag = "  ✗ superlinear" if r["superlinear"] else ""
+                growth = f"{r['growth']:.2f}x per {r['size_factor']:g}x{flag}"
+            note = f"  ({r['note']})" if r["note"] else ""
+            print(
+                f"{r['name']:<{width}}  {r['seconds']:8.3f}  {r['ratio']:6.2f}  "
+                f"{int(r['peak_kib']) / 1024:8.1f}  {int(r['ref_peak_kib']) / 1024:7.1f}  "
+                f"{r['rss_ratio']:9.2f}  {growth}{note}"
+            )
 
 
 def main() -> None:
@@ -186,108 +364,129 @@ def main() -> None:
     repeats = 3 if args.quick else 5
     sizes = (1_000, 10_000) if args.quick else (1_000, 10_000, 100_000)
     engine_sizes = (10_000, 100_000) if args.quick else (10_000, 100_000, 1_000_000)
-    rows: list[tuple[str, str, float, float, int | None, int | None]] = []
-
-    def add(group: str, name: str, value: tuple[float, int], ref: tuple[float, int]) -> None:
-        rows.append((group, name, value[0], value[0] / ref[0], value[1], ref[1]))
+    round_sizes = (2_000, 20_000) if args.quick else (2_000, 20_000, 200_000)
+    round_counts = (250, 500, 1_000, 2_000) if args.quick else (500, 1_000, 2_000, 4_000)
+    rows = Rows()
+    kompalloc = [PY, "-m", "kompalloc"]
 
     typer_ref = run([PY, "-c", "import typer"], repeats * 3)
-    keep_refs: list[tuple[int, tuple[float, int]]] = []
     one = generate(OUT / "one", 1)
-    add(
-        "start-up",
+    rows.add(
+        "start-up vs python -c 'import typer'",
         "kompalloc --version",
-        run([PY, "-m", "kompalloc", "--version"], repeats * 3),
+        run([*kompalloc, "--version"], repeats * 3),
         typer_ref,
     )
-    add(
-        "start-up",
+    rows.add(
+        "start-up vs python -c 'import typer'",
         "validate, 1 application",
-        run([PY, "-m", "kompalloc", "validate", *map(str, one)], repeats * 3),
+        run([*kompalloc, "validate", *map(str, one)], repeats * 3),
         typer_ref,
     )
+
     for n in sizes:
         files = [str(f) for f in generate(OUT / f"n{n}", n)]
-        bare = [
-            PY,
-            "-c",
-            "import sys, yaml\nfor f in sys.argv[1:]:\n    yaml.load(open(f, encoding='utf-8'), Loader=yaml.CSafeLoader)",
-            *files,
-        ]
-        ref = run(bare, repeats)
-        validate = run([PY, "-m", "kompalloc", "validate", *files], repeats)
-        add("validate vs yaml.load(CSafeLoader)", f"{n:,} applications", validate, ref)
-        # Validation needs every file at once (references cross files): a reference that keeps
-        # every loaded file is the fair one for memory.
-        keeping = [
-            PY,
-            "-c",
-            "import sys, yaml\nkept = [yaml.load(open(f, encoding='utf-8'), Loader=yaml.CSafeLoader) for f in sys.argv[1:]]",
-            *files,
-        ]
-        keep_refs.append((n, run(keeping, repeats)))
-        add(
-            "validate vs yaml.load(CSafeLoader), every file kept",
+        validate = run([*kompalloc, "validate", *files], repeats)
+        # kompalloc pauses the collector while loading: the fair reference reads with it off.
+        off = run([PY, "-c", C_READ.format(gc="gc.disable()"), *files], repeats)
+        on = run([PY, "-c", C_READ.format(gc=""), *files], repeats)
+        rows.add(
+            "validate vs a C-loader read keeping every file, collector OFF",
             f"{n:,} applications",
             validate,
-            keep_refs[-1][1],
+            off,
+            ("validate", n),
         )
-    base = in_process(ENGINE.format(n=engine_sizes[0], one_round=False), repeats)
+        rows.add(
+            "validate vs a C-loader read keeping every file, collector on",
+            f"{n:,} applications",
+            validate,
+            on,
+        )
+
+    for n in round_sizes:
+        files = generate_round(OUT / f"round{n}", n)
+        warm = n < 100_000
+        reps = repeats if warm else 2
+        ref = run([*kompalloc, "validate", *files], reps, warm)
+        csv = run([*kompalloc, "allocate", *files, "--format", "csv"], reps, warm)
+        for fmt in FORMATS:
+            measure = (
+                csv
+                if fmt == "csv"
+                else run([*kompalloc, "allocate", *files, "--format", fmt], reps, warm)
+            )
+            rows.add(
+                "kompalloc allocate, one round, vs kompalloc validate of the same files",
+                f"{fmt}, {n:,} applications",
+                measure,
+                ref,
+                (f"allocate {fmt}", n),
+            )
+            if fmt != "csv":
+                rows.add(
+                    "kompalloc allocate, one round, vs --format csv",
+                    f"{fmt}, {n:,} applications",
+                    measure,
+                    csv,
+                )
+
+    for r in round_counts:
+        files = generate_rounds(OUT / f"rounds{r}", r)
+        few = 1 if r >= 2_000 else max(1, repeats - 1)
+        ref = run([*kompalloc, "validate", *files], few, r < 2_000)
+        rows.add(
+            "kompalloc allocate --format csv, many rounds with one limit each, vs validate",
+            f"{r:,} rounds of 5",
+            run([*kompalloc, "allocate", *files, "--format", "csv"], few, r < 2_000),
+            ref,
+            ("rounds allocate", r),
+        )
+    base = in_process(ROUNDS_ENGINE.format(n=round_counts[0]), repeats)
+    for r in round_counts:
+        rows.add(
+            "allocation engine, many rounds with one limit each (vs the fewest)",
+            f"{r:,} rounds of 5",
+            base if r == round_counts[0] else in_process(ROUNDS_ENGINE.format(n=r), repeats),
+            base,
+            ("rounds engine", r),
+        )
+
+    base = in_process(ENGINE.format(n=engine_sizes[0], one_round=False, warm=False), repeats)
     for n in engine_sizes:
-        add(
+        rows.add(
             "allocation engine (vs the smallest)",
             f"{n:,} applications",
-            in_process(ENGINE.format(n=n, one_round=False), 1 if n >= 1_000_000 else repeats),
+            base
+            if n == engine_sizes[0]
+            else in_process(
+                ENGINE.format(n=n, one_round=False, warm=False), 1 if n >= 1_000_000 else repeats
+            ),
             base,
+            ("engine", n),
         )
-    one_alloc = in_process(ENGINE.format(n=10_000, one_round=False), repeats)
-    add(
-        "sweep vs one allocation",
+    one_alloc = in_process(ENGINE.format(n=10_000, one_round=False, warm=True), repeats)
+    rows.add(
+        "sweep of a root pool's cap where it binds, vs one allocation",
         "100 caps x 10,000 applications, 16 rounds",
         in_process(SWEEP.format(n=10_000, steps=100, one_round=False), repeats),
         one_alloc,
     )
-    add(
-        "sweep vs one allocation",
+    rows.add(
+        "sweep of a root pool's cap where it binds, vs one allocation",
         "100 caps x 10,000 applications, 1 round",
         in_process(SWEEP.format(n=10_000, steps=100, one_round=True), repeats),
-        in_process(ENGINE.format(n=10_000, one_round=True), repeats),
+        in_process(ENGINE.format(n=10_000, one_round=True, warm=True), repeats),
     )
-    add(
+    rows.add(
         "report rendering vs one allocation",
         "10,000 decisions",
         in_process(RENDER.format(n=10_000), repeats),
         one_alloc,
     )
-    groups = list(dict.fromkeys(r[0] for r in rows))
-    rows.sort(key=lambda r: groups.index(r[0]))  # each group's rows together, in order
-    width = max(len(r[1]) for r in rows)
-    print(f"{'measure':<{width}}  {'seconds':>9}  {'ratio':>7}  {'peak MiB':>8}  {'ref MiB':>7}")
-    group = None
-    for g, name, seconds, ratio, peak, ref_peak in rows:
-        if g != group:
-            print(f"-- {g}")
-            group = g
-        print(
-            f"{name:<{width}}  {seconds:9.3f}  {ratio:7.2f}  {(peak or 0) / 1024:8.1f}  {(ref_peak or 0) / 1024:7.1f}"
-        )
+    rows.print()
     if args.json:
-        args.json.write_text(
-            json.dumps(
-                [
-                    dict(
-                        zip(
-                            ("group", "name", "seconds", "ratio", "peak_kib", "ref_peak_kib"),
-                            r,
-                            strict=True,
-                        )
-                    )
-                    for r in rows
-                ],
-                indent=2,
-            ),
-            encoding="utf-8",
-        )
+        args.json.write_text(json.dumps(rows.rows, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from kompalloc.model import Application, Bundle, Cluster, Institution, Pool, Scheme
+from kompalloc.model import Application, Bundle, Cluster, Institution, Limit, Pool, Scheme
 from kompalloc.source import Span
 
 SPAN = Span("synthetic", 1, 1, 1, 2)
@@ -84,4 +84,60 @@ def bundle_of(n: int, one_round: bool = False) -> Bundle:
         clusters=clusters,
         institutions=institutions,
         applications=apps,
+    )
+
+
+def rounds_of(rounds: int, per_round: int = 5) -> Bundle:
+    """``rounds`` independent rounds (one scheme each, 2021), each with a root pool of 10 MNOK,
+    ``per_round`` partial applications of 1 MNOK and one limit over that round's pool of 3 MNOK,
+    which binds: every round grants exactly 3 MNOK. The same data as run.py's many-rounds files."""
+    types = ("universitet",)
+    schemes = {
+        f"s{k:05d}": Scheme(
+            id=f"s{k:05d}",
+            span=SPAN,
+            spans={},
+            name="S",
+            administrator="HK-dir",
+            institution_types=types,
+        )
+        for k in range(rounds)
+    }
+    pools = {
+        f"r{k:05d}": Pool(
+            id=f"r{k:05d}", span=SPAN, spans={}, scheme=f"s{k:05d}", year=2021, cap=10 * MNOK
+        )
+        for k in range(rounds)
+    }
+    limits = {
+        f"L{k:05d}": Limit(id=f"L{k:05d}", span=SPAN, spans={}, cap=3 * MNOK, pools=(f"r{k:05d}",))
+        for k in range(rounds)
+    }
+    apps = {}
+    for k in range(rounds):
+        for j in range(per_round):
+            app_id = f"A{k:05d}{j}"
+            apps[app_id] = Application(
+                id=app_id,
+                span=SPAN,
+                spans={},
+                scheme=f"s{k:05d}",
+                year=2021,
+                institution="i0",
+                cluster="c",
+                title="K",
+                requested=MNOK,
+                submitted=date(2021, 9, 1),
+                rank=j + 1,
+                partial=True,
+            )
+    return Bundle(
+        schemes=schemes,
+        pools=pools,
+        clusters={"c": Cluster(id="c", span=SPAN, spans={}, name="C")},
+        institutions={
+            "i0": Institution(id="i0", span=SPAN, spans={}, name="I", type="universitet")
+        },
+        applications=apps,
+        limits=limits,
     )
