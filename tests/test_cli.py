@@ -276,7 +276,7 @@ def test_ctrl_c_is_a_clear_line_and_exit_130(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import kompalloc.loading
-    from kompalloc.cli import app as app_module
+    from kompalloc.cli import main as app_module
 
     def interrupted(*args: object) -> None:
         raise KeyboardInterrupt

@@ -20,7 +20,7 @@ from kompalloc.reporting.diagnostics_view import as_plain_text, as_text
 from kompalloc.source import Span
 
 ROOT = Path(__file__).resolve().parent.parent
-TYPER = "import sys; from kompalloc.cli.typer_app import app; sys.argv[0] = 'kompalloc'; app()"
+TYPER = "import sys; from kompalloc.cli.app import app; sys.argv[0] = 'kompalloc'; app()"
 BAD = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests" / "corpus" / "bad").glob("*.yaml"))
 
 
@@ -61,7 +61,7 @@ def test_version_fast_path_prints_what_typer_prints() -> None:
 def test_version_fast_path_imports_no_typer() -> None:
     code = (
         "import sys; sys.argv = ['kompalloc', '--version']\n"
-        "from kompalloc.cli.app import main\n"
+        "from kompalloc.cli.main import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in ('typer', 'rich', 'yaml', 'pydantic') if m in sys.modules))"
     )
@@ -74,7 +74,7 @@ def test_version_fast_path_imports_no_typer() -> None:
 def test_validate_fast_path_imports_neither_typer_nor_rich() -> None:
     code = (
         "import sys; sys.argv = ['kompalloc', 'validate', 'schemes', 'examples/national-2021']\n"
-        "from kompalloc.cli.app import main\n"
+        "from kompalloc.cli.main import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in ('typer', 'rich', 'pydantic') if m in sys.modules))"
     )

@@ -1,5 +1,5 @@
 """Run kompalloc as ``python -m kompalloc``."""
 
-from kompalloc.cli.app import main
+from kompalloc.cli.main import main
 
 main()

@@ -1,47 +1,82 @@
-"""The console-script entry point: fast paths first, else the Typer application.
+"""The kompalloc Typer application: the global options and every command.
 
-Importing this module is cheap: the Typer application (kompalloc.cli.typer_app, with every
-command) is built only when ``app`` is first used or a command needs it. ``--version`` and
-plain ``validate`` runs are answered without Typer (kompalloc.cli.fast), with the same output
-and exit code.
+Imported only when a command needs Typer: kompalloc.cli.main.main tries the fast paths first.
 """
 
 from __future__ import annotations
 
-import sys
-from typing import Any
+from typing import Annotated
+
+import typer
+
+from kompalloc import __version__
+from kompalloc.cli import (
+    allocate,
+    check,
+    compare,
+    explain,
+    explain_code,
+    import_,
+    init,
+    list_,
+    report,
+    schema,
+    sweep,
+    validate,
+)
+from kompalloc.cli.edge import edge
+
+app = typer.Typer(
+    name="kompalloc",
+    help="Allocate Norwegian competence-funding money: validate scheme files, allocate pools "
+    "against their caps, and report what is granted and what remains.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
 
 
-def __getattr__(name: str) -> Any:
-    """``app``, the Typer application, built on first use."""
-    if name == "app":
-        from kompalloc.cli.typer_app import app
-
-        return app
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kompalloc {__version__}")
+        raise typer.Exit()
 
 
-def main() -> None:
-    """The console-script entry point."""
-    try:
-        from kompalloc.cli.fast import run_fast
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="Say nothing on stderr but errors: no warnings, no progress."
+        ),
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Print every warning in full, not just their count."),
+    ] = False,
+) -> None:
+    """Allocate Norwegian competence-funding money from YAML files."""
+    from kompalloc.cli.console import Verbosity
 
-        code = run_fast(sys.argv[1:])
-        if code is not None:
-            sys.exit(code)
-        from kompalloc.cli.typer_app import app
+    ctx.obj = Verbosity(quiet, verbose)  # handed to each command by kompalloc.cli.edge
 
-        app()
-    except SystemExit as exc:
-        if exc.code == 130:  # Typer turns Ctrl-C into a silent exit 130; say what happened
-            sys.stderr.write("kompalloc: interrupted\n")
-        raise
-    except KeyboardInterrupt:  # pressed outside a command, e.g. while starting up
-        sys.stderr.write("kompalloc: interrupted\n")
-        sys.exit(130)
-    except BrokenPipeError:
-        # The reader went away (e.g. '| head') outside a command: stop quietly, as Unix tools do.
-        from kompalloc.cli.console import stdout_gone
 
-        stdout_gone()
-        sys.exit(141)
+app.command("validate")(edge(validate.command))
+app.command("allocate")(edge(allocate.command))
+app.command("report")(edge(report.command))
+app.command("explain")(edge(explain.command))
+app.command("check")(edge(check.command))
+app.command("compare")(edge(compare.command))
+app.command("sweep")(edge(sweep.command))
+app.command("explain-code")(edge(explain_code.command))
+app.command("schema")(edge(schema.command))
+app.command("list")(edge(list_.command))
+app.command("init")(edge(init.command))
+app.command("import")(edge(import_.command))
