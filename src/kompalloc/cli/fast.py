@@ -8,7 +8,7 @@ here instead, but only in forms whose meaning is certain: the global flags -q/--
 a value starting with '-', shell completion, ...) returns None, and Typer handles the run.
 
 Each fast path has the output and exit code of the Typer path: both run the same code after
-parsing (kompalloc.cli.validating.run), and tests/test_fast.py compares them.
+parsing (kompalloc.cli.diagnose.run), and tests/test_fast.py compares them.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ import os
 import sys
 from pathlib import Path
 
+from kompalloc.reporting.formats import DiagnosticFormat
+
 _GLOBAL_FLAGS = {"-q": "quiet", "--quiet": "quiet", "-v": "verbose", "--verbose": "verbose"}
-_FORMATS = ("text", "json", "github", "sarif")
 
 
 def run_fast(argv: list[str]) -> int | None:
@@ -78,7 +79,7 @@ def parse_validate(argv: list[str]) -> ValidateArgs | None:
                 args.ignore.append(value)
             elif word == "--error":
                 args.error.append(value)
-            elif value in _FORMATS:
+            elif value in DiagnosticFormat._value2member_map_:
                 args.format = value  # the last one counts, as in Typer
             else:
                 return None
@@ -95,13 +96,13 @@ def parse_validate(argv: list[str]) -> ValidateArgs | None:
 def _validate(args: ValidateArgs) -> int:
     """Run validate as the Typer application would after parsing these arguments."""
     from kompalloc.cli.console import Verbosity, show_error
-    from kompalloc.cli.validating import ValidateFormat, run
+    from kompalloc.cli.diagnose import run
     from kompalloc.pipeline.errors import EXIT_PIPE, KompallocError
 
     try:
         code = run(
             args.paths or None,
-            ValidateFormat(args.format),
+            DiagnosticFormat(args.format),
             args.strict,
             args.ignore or None,
             args.error or None,

@@ -11,6 +11,7 @@ from kompalloc.reporting.formats import Format
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
+    from kompalloc.reporting.output import Shown
     from kompalloc.reporting.tables import Table
 
 
@@ -21,28 +22,10 @@ def resolve_display(fmt: Format | None, money: str | None) -> tuple[Format, str]
     return display(fmt, money)
 
 
-def print_tables(
-    out: Console,
-    tables: Sequence[Table],
-    money: str,
-    width: int | None,
-    extra: Sequence[RenderableType],
-    notes: Sequence[str],
-    footer: str,
-) -> None:
-    """Print Rich tables, then any extra renderables, the notes and the stamp."""
-    from kompalloc.reporting import render
-
-    for table in tables:
-        for item in render.rich_tables(table, money, width):
-            out.print(item)
-            out.print()
-    for item in extra:
-        out.print(item)
-    for note in notes:
-        out.print(note, soft_wrap=True, markup=False)
-    if footer:
-        out.print(footer, style="dim", soft_wrap=True)
+def print_tables(out: Console, shown: Sequence[Shown]) -> None:
+    """Print what reporting.output.people_view gives on the console."""
+    for item in shown:
+        item.print_on(out)
 
 
 def emit(
@@ -61,47 +44,36 @@ def emit(
 
     With ``export``, also write what a person sees to an HTML, SVG or Markdown file."""
     from kompalloc.cli.console import PIPE_WIDTH, stdout_console
+    from kompalloc.pipeline.errors import UsageError
     from kompalloc.pipeline.files import write_bytes_output, write_output, write_stdout
-    from kompalloc.reporting import render
+    from kompalloc.reporting.output import people_view, render_output
 
     fmt, money = resolve_display(fmt, money)
+    if fmt is Format.XLSX and output is None:  # binary: only to a file
+        raise UsageError("--format xlsx needs --output FILE.xlsx (a workbook is binary)")
     if export is not None:
-        from kompalloc.cli.whatif import write_export
+        from kompalloc.cli.export import write_export
 
         write_export(export, tables, extra=extra, notes=notes, footer=footer, money=money)
-
-    if fmt is Format.XLSX:  # binary: only to a file
-        from kompalloc.pipeline.errors import UsageError
-        from kompalloc.reporting.xlsx import xlsx_bytes
-
-        if output is None:
-            raise UsageError("--format xlsx needs --output FILE.xlsx (a workbook is binary)")
-        write_bytes_output(xlsx_bytes(tables, document, notes=notes), output)
+    if fmt is Format.TABLE and output is None:
+        with stdout_console() as out:
+            shown = people_view(tables, money, out.width, extra=extra, notes=notes, footer=footer)
+            print_tables(out, shown)
         return
-    if fmt is Format.JSON:
-        document = {**document, "tables": {t.key: render.table_json(t) for t in tables}}
-        text = render.json_text(document)
-    elif fmt is Format.CSV:
-        text = render.csv_text(tables)
-    elif fmt is Format.TABLE:
-        if output is None:
-            with stdout_console() as out:
-                print_tables(out, tables, money, out.width, extra, notes, footer)
-            return
-        import io
-
-        from rich.console import Console
-
-        buffer = io.StringIO()
-        to_file = Console(file=buffer, width=PIPE_WIDTH, color_system=None, highlight=False)
-        print_tables(to_file, tables, money, None, extra, notes, footer)
-        text = buffer.getvalue()
+    rendered = render_output(
+        tables,
+        fmt,
+        document=document,
+        money=money,
+        notes=notes,
+        footer=footer,
+        extra=extra,
+        width=PIPE_WIDTH,
+    )
+    if isinstance(rendered, bytes):
+        assert output is not None
+        write_bytes_output(rendered, output)
+    elif output is None:
+        write_stdout(rendered)
     else:
-        text = render.tabulate_text(tables, fmt, money)
-        text += "".join(f"\n{note}\n" for note in notes)
-        if footer:
-            text += f"\n{footer}\n"
-    if output is None:
-        write_stdout(text)
-    else:
-        write_output(text, output)
+        write_output(rendered, output)

@@ -44,9 +44,9 @@ def command(
 
     Example: kompalloc report schemes examples/national-2021
     """
+    from kompalloc.cli.export import check_export
     from kompalloc.cli.output import emit
     from kompalloc.cli.runs import allocation_run, print_effective
-    from kompalloc.cli.whatif import check_export
     from kompalloc.pipeline.run import Request
     from kompalloc.reporting.tables import funding_notes, report_tables, rounds_table
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -18,15 +18,6 @@ from kompalloc.cli.params import (
     ScenarioOption,
     SetOption,
 )
-
-if TYPE_CHECKING:
-    from rich.console import RenderableType
-
-    from kompalloc.model import Bundle
-    from kompalloc.scenarios.sweep import Sweep
-
-BAR_WIDTH = 44
-"""Characters of the longest bar in the chart."""
 
 
 def command(
@@ -77,15 +68,15 @@ def command(
     Example: kompalloc sweep schemes examples/kongsberg-2021 --pool kompetanseloft-kongsberg-2021 --from 8MNOK --to 15MNOK --step 1MNOK
     """
     from kompalloc.cli.console import progress, show_warnings
+    from kompalloc.cli.export import check_export
     from kompalloc.cli.output import emit, resolve_display
-    from kompalloc.cli.whatif import check_export
     from kompalloc.pipeline.errors import UsageError
     from kompalloc.pipeline.run import Request
     from kompalloc.pipeline.stamp import stamp, stamp_line
     from kompalloc.pipeline.sweep import caps_from, sweep_run
     from kompalloc.reporting.formats import Format
+    from kompalloc.reporting.sweep import chart, findings, sweep_table
     from kompalloc.reporting.tables import round_label
-    from kompalloc.scenarios.sweep import sweep_table
 
     if not pool:
         raise UsageError("sweep needs --pool POOL: the pool whose cap varies")
@@ -99,65 +90,20 @@ def command(
     show_warnings(swept.warnings, swept.files, verbosity)
     result, bundle, day, left_out = swept.sweep, swept.bundle, swept.as_of, swept.left_out
     label = round_label(bundle, result.round)
-    notes = result.findings(label)
+    notes = findings(result, label)
     document = {
         **stamp(bundle, day, left_out, swept.overrides),
         "sweep": {"pool": pool, "round": result.round, "caps_ore": [s.cap for s in result.steps]},
     }
-    chart = [_chart(result, bundle, money)] if fmt is Format.TABLE or export else []
+    extra = [chart(result, money)] if fmt is Format.TABLE or export else []
     emit(
         [sweep_table(result)],
         fmt,
         output,
         document=document,
-        extra=chart,
+        extra=extra,
         notes=notes,
         footer=stamp_line(bundle, day, left_out, swept.overrides),
         money=money,
         export=export,
     )
-
-
-def _chart(result: Sweep, bundle: Bundle, money: str) -> RenderableType:
-    """One bar per cap: what the round grants, then what is left in the pool."""
-    from rich.table import Table as RichTable
-    from rich.text import Text
-
-    from kompalloc.reporting.render import text_cell
-    from kompalloc.reporting.tables import Column, Kind
-
-    amount = Column("amount", "", Kind.MONEY)
-    longest = max((s.granted + max(s.remaining, 0) for s in result.steps), default=0) or 1
-    plateau = result.plateau()
-    falls = {id(b) for _, b in result.falls()}
-    grid = RichTable.grid(padding=(0, 1))
-    grid.title = f"Granted in the round as the cap of {result.pool} varies"
-    grid.title_justify = "left"
-    grid.title_style = "bold"
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_column(no_wrap=True)
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_column(no_wrap=True)
-    for i, s in enumerate(result.steps):
-        used = s.granted * BAR_WIDTH // longest
-        left = max(s.remaining, 0) * BAR_WIDTH // longest
-        bar = Text("█" * used, style="green")
-        bar.append("░" * left, style="dim")
-        bar.append(" " * (BAR_WIDTH - used - left))
-        mark = ""
-        if plateau is not None and i == plateau and plateau > 0:
-            mark = "◀ more money stops helping"
-        elif id(s) in falls:
-            mark = "◀ less than the step before"
-        grid.add_row(
-            text_cell(s.cap, amount, unit=False, money=money),
-            bar,
-            text_cell(s.granted, amount, unit=False, money=money),
-            Text(mark, style="bold yellow" if mark else ""),
-        )
-    grid.caption = (
-        "Cap, then █ granted in the round and ░ left in the pool, and the amount granted."
-    )
-    grid.caption_justify = "left"
-    grid.caption_style = "dim"
-    return grid

@@ -7,24 +7,25 @@ from typing import Annotated
 import typer
 
 from kompalloc.cli.console import Verbosity
+from kompalloc.cli.diagnose import run
 from kompalloc.cli.params import Paths
-from kompalloc.cli.validating import ValidateFormat, run
+from kompalloc.reporting.formats import DiagnosticFormat
 
-__all__ = ["ValidateFormat", "command"]
+__all__ = ["command"]
 
 
 def command(
     verbosity: Verbosity,
     paths: Paths = None,
     format: Annotated[
-        ValidateFormat,
+        DiagnosticFormat,
         typer.Option(
             "--format",
             "-f",
             help="text for people; json for machines; github for GitHub Actions annotations "
             "(followed by the text list); sarif for code-scanning views.",
         ),
-    ] = ValidateFormat.TEXT,
+    ] = DiagnosticFormat.TEXT,
     strict: Annotated[
         bool, typer.Option("--strict", help="Treat every warning as an error (exit 1).")
     ] = False,

@@ -1,1 +1,1 @@
-"""Reporting: allocation results as neutral tables, and renderers that turn them into text."""
+"""Reporting: all presentation, from neutral tables and formats to text, bytes and Rich renderables."""

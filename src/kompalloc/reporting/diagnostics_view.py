@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, assert_never
 
 from kompalloc.diagnostics import Diagnostic, Severity
+from kompalloc.reporting.formats import DiagnosticFormat
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -203,3 +204,42 @@ def as_sarif(diagnostics: Sequence[Diagnostic], version: str) -> dict[str, Any]:
             }
         ],
     }
+
+
+def render_diagnostics(
+    fmt: DiagnosticFormat,
+    diagnostics: Sequence[Diagnostic],
+    files: Sequence[str],
+    *,
+    version: str,
+    plain: bool,
+) -> tuple[str, Text | None]:
+    """The diagnostics in ``fmt``: text to write as it is, then Rich text to print after it
+    (None when the text is all). ``plain``: the output shows no colour, so the text list can
+    be written without Rich where Rich would print it the same."""
+    match fmt:
+        case DiagnosticFormat.JSON | DiagnosticFormat.SARIF:
+            from kompalloc.reporting.render import json_text
+
+            document = (
+                as_json(diagnostics, files)
+                if fmt is DiagnosticFormat.JSON
+                else as_sarif(diagnostics, version)
+            )
+            return json_text(document), None
+        case DiagnosticFormat.GITHUB:
+            text, rich = _text_list(diagnostics, len(files), plain)
+            return as_github(diagnostics) + text, rich
+        case DiagnosticFormat.TEXT:
+            return _text_list(diagnostics, len(files), plain)
+        case _:
+            assert_never(fmt)
+
+
+def _text_list(
+    diagnostics: Sequence[Diagnostic], files: int, plain: bool
+) -> tuple[str, Text | None]:
+    text = as_plain_text(diagnostics, files) if plain else None
+    if text is not None:
+        return text, None
+    return "", as_text(diagnostics, files)

@@ -1,4 +1,4 @@
-"""The output formats of report-like commands (kept apart so the CLI can name them cheaply)."""
+"""The output formats of report-like commands, validate and --export (kept apart so the CLI can name them cheaply)."""
 
 from __future__ import annotations
 
@@ -32,3 +32,37 @@ TABULATE_FORMATS = {
     Format.HTML: "html",
     Format.LATEX: "latex",
 }
+
+
+class DiagnosticFormat(StrEnum):
+    """How ``kompalloc validate`` prints its diagnostics."""
+
+    TEXT = "text"
+    """For people: each diagnostic with its source line and hint, then the counts."""
+    JSON = "json"
+    """A versioned JSON document, for machines."""
+    GITHUB = "github"
+    """GitHub Actions annotations, followed by the text list."""
+    SARIF = "sarif"
+    """A SARIF 2.1.0 log, for code-scanning views."""
+
+
+class ExportFormat(StrEnum):
+    """The kinds of file ``--export`` writes: what a person sees, to share."""
+
+    HTML = "html"
+    SVG = "svg"
+    MARKDOWN = "markdown"
+
+    @classmethod
+    def for_suffix(cls, suffix: str) -> ExportFormat:
+        """The kind a file name's suffix asks for ('.html' or '.htm', '.svg', '.md' or
+        '.markdown'); a ValueError for any other."""
+        lowered = suffix.lower()
+        if lowered in (".md", ".markdown"):
+            return cls.MARKDOWN
+        if lowered == ".svg":
+            return cls.SVG
+        if lowered in (".html", ".htm"):
+            return cls.HTML
+        raise ValueError(f"no export format for {suffix!r}")

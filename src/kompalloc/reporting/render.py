@@ -46,20 +46,6 @@ def text_cell(cell: Cell, column: Column, *, unit: bool = True, money: str = "kr
     return str(cell)
 
 
-def group_rows(table: Table) -> list[tuple[str | None, list[tuple[Cell, ...]]]]:
-    """The rows split into consecutive sections by the table's group column (one section if none)."""
-    if table.group is None:
-        return [(None, list(table.rows))]
-    index = [c.key for c in table.columns].index(table.group)
-    sections: list[tuple[str | None, list[tuple[Cell, ...]]]] = []
-    for row in table.rows:
-        label = str(row[index])
-        if not sections or sections[-1][0] != label:
-            sections.append((label, []))
-        sections[-1][1].append(row)
-    return sections
-
-
 def section_totals(table: Table, rows: Sequence[tuple[Cell, ...]]) -> tuple[Cell, ...]:
     """Totals of one section: money and counts summed, shares recomputed, text left empty."""
     out: list[Cell] = []
@@ -75,17 +61,8 @@ def section_totals(table: Table, rows: Sequence[tuple[Cell, ...]]) -> tuple[Cell
     return tuple(out)
 
 
-_MIN_WIDTHS = {"reason": 20, "cluster": 8, "region": 8}
-
-
 WRAPPED_WIDTH = 22
 """How wide a wrapping column is counted when deciding what fits (it can wrap to fewer)."""
-
-
-def fitting_columns(table: Table, width: int | None, money: str = "kr") -> list[int]:
-    """The columns people see: without the table's group column and machine-only columns, and
-    on a narrow terminal without the optional ones (highest ``drop`` first) until the rest fit."""
-    return _fitting(table, width, lambda i: _column_texts(table, i, money))
 
 
 def _column_texts(table: Table, i: int, money: str) -> list[str]:
@@ -126,7 +103,8 @@ def _fitting(table: Table, width: int | None, texts: Callable[[int], list[str]])
 
 
 def _sections(table: Table) -> list[tuple[str | None, int, int]]:
-    """Like :func:`group_rows`, as each section's label and the slice of rows it spans."""
+    """The rows split into consecutive sections by the table's group column (one section if
+    none), as each section's label and the slice of rows it spans."""
     if table.group is None:
         return [(None, 0, len(table.rows))]
     index = [c.key for c in table.columns].index(table.group)

@@ -57,9 +57,6 @@ class Table:
     """A column whose value splits the table into sections for people (machine formats keep it)."""
 
 
-MONEY_COLUMNS = ("cap", "committed", "available", "granted", "remaining")
-
-
 def pools_table(bundle: Bundle, allocation: Allocation, *, all_pools: bool = False) -> Table:
     """Per scheme and pool: cap, committed, available before, granted, remaining, share of cap used."""
     tree = build(bundle)
@@ -150,9 +147,6 @@ def clusters_table(bundle: Bundle, allocation: Allocation) -> Table:
     t = [sum(s[i] for s in stats.values()) for i in range(4)]
     totals: tuple[Cell, ...] = ("Total", "", t[0], t[1], t[2], t[3], (t[3], t[2]))
     return Table("clusters", "Clusters", columns, tuple(rows), totals)
-
-
-STATUS_ORDER = {Status.FUNDED: 0, Status.PARTIAL: 1, Status.NOT_FUNDED: 2, Status.REJECTED: 3}
 
 
 def applications_table(bundle: Bundle, allocation: Allocation) -> Table:

@@ -1,8 +1,8 @@
 """Side-by-side comparison of allocation runs: a baseline and what-if scenarios.
 
-Pure: from allocated runs to neutral blocks of rows (per application, per pool, per cluster),
-a summary per scenario, and neutral tables for the machine and tabulate formats. The CLI
-renders the blocks for people, highlighting only what changed.
+Pure: from allocated runs to blocks of rows (per application, per pool, per cluster) and a
+summary per scenario. kompalloc.reporting.compare makes tables, sentences and Rich renderables
+of them.
 """
 
 from __future__ import annotations
@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 from kompalloc.allocation import Allocation, PoolResult
 from kompalloc.collation import norwegian_key
 from kompalloc.model import Bundle
-from kompalloc.money import format_kr
 from kompalloc.pooltree import build
-from kompalloc.reporting.tables import Cell, Column, Kind, Table
 
 Values = tuple[int, ...] | None
 """One row's metrics in one run, or None when the row does not exist in that run."""
@@ -40,7 +38,8 @@ class Metric:
 
     key: str
     title: str
-    kind: Kind
+    money: bool = True
+    """An amount in øre; else a count."""
     change: bool = False
     """Whether to show the change against the baseline next to it."""
     people: bool = True
@@ -105,37 +104,6 @@ class Summary:
         """Whether anything differs from the baseline (a grant, a status, a pool's money)."""
         return bool(self.changed_applications or self.changed_pools)
 
-    def line(self) -> str:
-        """One sentence for people."""
-        head = f"{self.name} vs {self.baseline}: "
-        if not self.changed:
-            return head + "nothing changes."
-        delta = self.granted - self.granted_before
-        parts = [
-            f"granted {_signed(delta)} ({format_kr(self.granted_before)} -> "
-            f"{format_kr(self.granted)})"
-        ]
-        gains = f"{self.gainers} gain {format_kr(self.gained)}" if self.gainers else "none gains"
-        losses = f"{self.losers} lose {format_kr(self.lost)}" if self.losers else "none loses"
-        parts.append(f"{gains}, {losses}")
-        parts.append("newly funded: " + (", ".join(self.newly_funded) or "none"))
-        parts.append("dropped: " + (", ".join(self.dropped) or "none"))
-        if self.added:
-            parts.append("added: " + ", ".join(self.added))
-        if self.removed:
-            parts.append("removed: " + ", ".join(self.removed))
-        parts += [
-            f"cap of {name} {format_kr(before)} -> {format_kr(after)}"
-            for name, before, after in self.caps
-        ]
-        return head + "; ".join(parts) + "."
-
-
-def _signed(amount: int) -> str:
-    if amount == 0:
-        return "±0 kr"
-    return ("+" if amount > 0 else "-") + format_kr(abs(amount))
-
 
 @dataclass(slots=True)
 class Comparison:
@@ -179,7 +147,7 @@ def _applications(runs: Sequence[Run]) -> Block:
             values.append(None if found is None else (found.granted,))
             statuses.append(None if found is None else found.status.value)
         rows.append(Row(app_id, app_id, values, statuses))
-    metrics = (Metric("granted", "Granted", Kind.MONEY, change=True),)
+    metrics = (Metric("granted", "Granted", change=True),)
     return Block("applications", "Applications", "ID", metrics, rows)
 
 
@@ -212,9 +180,9 @@ def _pools(runs: Sequence[Run]) -> Block:
             values.append(None if r is None else (r.cap, r.granted, r.remaining))
         rows.append(Row(pid, label, values))
     metrics = (
-        Metric("cap", "Cap", Kind.MONEY, people=False),
-        Metric("granted", "Granted", Kind.MONEY),
-        Metric("remaining", "Remaining", Kind.MONEY),
+        Metric("cap", "Cap", people=False),
+        Metric("granted", "Granted"),
+        Metric("remaining", "Remaining"),
     )
     return Block("pools", "Schemes and pools", "Pool", metrics, rows)
 
@@ -253,8 +221,8 @@ def _clusters(runs: Sequence[Run]) -> Block:
         for cid in ordered
     ]
     metrics = (
-        Metric("granted", "Granted", Kind.MONEY, change=True),
-        Metric("funded", "Funded", Kind.COUNT, people=False),
+        Metric("granted", "Granted", change=True),
+        Metric("funded", "Funded", money=False, people=False),
     )
     return Block("clusters", "Clusters", "Cluster", metrics, rows)
 
@@ -309,41 +277,6 @@ def visible_rows(block: Block, baseline: int, *, full: bool) -> list[Row]:
     return list(block.rows) if full else [r for r in block.rows if r.any_change(baseline)]
 
 
-def block_table(block: Block, names: Sequence[str], baseline: int, rows: Sequence[Row]) -> Table:
-    """A block as a neutral table: per run its metrics, and the change where the metric has one.
-
-    Column keys are ``<run>_<metric>`` (and ``<run>_change``, ``<run>_status``), e.g.
-    ``ifs-plus-5-mnok_granted``; machine formats add ``_ore`` to amounts as everywhere.
-    """
-    columns: list[Column] = []
-    if block.key != "applications":
-        columns.append(Column(f"{block.key[:-1]}_id", f"{block.label} id", people=False))
-    key = "application" if block.key == "applications" else block.key[:-1]
-    columns.append(Column(key, block.label, wrap=block.key != "applications"))
-    for c, name in enumerate(names):
-        for metric in block.metrics:
-            columns.append(
-                Column(f"{name}_{metric.key}", f"{name} {metric.title.lower()}", metric.kind)
-            )
-            if metric.change and c != baseline:
-                columns.append(Column(f"{name}_change", f"{name} change", Kind.MONEY))
-        if block.key == "applications":
-            columns.append(Column(f"{name}_status", f"{name} status", people=False))
-    out: list[tuple[Cell, ...]] = []
-    for row in rows:
-        cells: list[Cell] = [row.label] if block.key == "applications" else [row.key, row.label]
-        for c in range(len(names)):
-            values = row.values[c]
-            for m, metric in enumerate(block.metrics):
-                cells.append(None if values is None else values[m])
-                if metric.change and c != baseline:
-                    cells.append(change(row, c, baseline, m))
-            if block.key == "applications":
-                cells.append(row.statuses[c] if row.statuses else None)
-        out.append(tuple(cells))
-    return Table(block.key, block.title, tuple(columns), tuple(out))
-
-
 def change(row: Row, column: int, baseline: int, metric: int = 0) -> int | None:
     """This run's change of one metric against the baseline (a row missing in one counts as 0)."""
     after = row.values[column]
@@ -351,39 +284,3 @@ def change(row: Row, column: int, baseline: int, metric: int = 0) -> int | None:
     if after is None and before is None:
         return None
     return (after[metric] if after else 0) - (before[metric] if before else 0)
-
-
-def summary_table(summaries: Sequence[Summary]) -> Table:
-    """One row per scenario: the money before and after, what moved, who is newly funded or dropped."""
-    columns = (
-        Column("scenario", "Scenario"),
-        Column("baseline", "Baseline"),
-        Column("granted_before", "Granted before", Kind.MONEY),
-        Column("granted", "Granted", Kind.MONEY),
-        Column("change", "Change", Kind.MONEY),
-        Column("gained", "Gained", Kind.MONEY),
-        Column("gainers", "Gainers", Kind.COUNT),
-        Column("lost", "Lost", Kind.MONEY),
-        Column("losers", "Losers", Kind.COUNT),
-        Column("newly_funded", "Newly funded", wrap=True),
-        Column("dropped", "Dropped", wrap=True),
-        Column("changed", "Changed"),
-    )
-    rows = tuple(
-        (
-            s.name,
-            s.baseline,
-            s.granted_before,
-            s.granted,
-            s.granted - s.granted_before,
-            s.gained,
-            s.gainers,
-            s.lost,
-            s.losers,
-            " ".join(s.newly_funded),
-            " ".join(s.dropped),
-            "yes" if s.changed else "no",
-        )
-        for s in summaries
-    )
-    return Table("summary", "Summary", columns, rows)

@@ -15,9 +15,7 @@ from dataclasses import dataclass, replace
 from kompalloc.allocation import Allocation, Status, allocate
 from kompalloc.allocation.engine import round_at_caps
 from kompalloc.model import Bundle
-from kompalloc.money import format_kr
 from kompalloc.pooltree import build
-from kompalloc.reporting.tables import Column, Kind, Table
 
 MAX_STEPS = 1_000
 
@@ -70,37 +68,6 @@ class Sweep:
             for a, b in zip(self.steps, self.steps[1:], strict=False)
             if b.granted < a.granted
         ]
-
-    def findings(self, label: str) -> list[str]:
-        """Sentences for people: where more money stops helping, and any fall."""
-        out = []
-        plateau = self.plateau()
-        if plateau is not None:
-            at = self.steps[plateau]
-            why = self.steps[-1].note or "every application that money can fund is funded in full"
-            if plateau == 0:
-                out.append(
-                    f"No cap in the range changes the grants of {label}: it grants "
-                    f"{format_kr(at.granted)} throughout ({why})."
-                )
-            else:
-                before = self.steps[plateau - 1]
-                out.append(
-                    f"More money in {self.pool} stops helping between a cap of "
-                    f"{format_kr(before.cap)} and {format_kr(at.cap)}: from {format_kr(at.cap)} "
-                    f"on, {label} grants {format_kr(at.granted)} ({why})."
-                )
-        elif len(self.steps) > 1:
-            out.append(
-                f"Every step up to {format_kr(self.steps[-1].cap)} still adds grants in {label}."
-            )
-        for a, b in self.falls():
-            out.append(
-                f"The round grants less at a higher cap: {format_kr(a.granted)} at "
-                f"{format_kr(a.cap)}, {format_kr(b.granted)} at {format_kr(b.cap)} "
-                "(see README, 'Sweeps and monotonicity')."
-            )
-        return out
 
 
 def caps_between(low: int, high: int, step: int) -> list[int]:
@@ -191,38 +158,3 @@ def sweep(
             others = sum(g.granted for g in allocation.grants if not g.pools or g.pools[0] != root)
         steps.append(_step(allocation, pool_id, root, cap, others))
     return Sweep(pool_id, root, tuple(steps))
-
-
-def sweep_table(result: Sweep) -> Table:
-    """One row per cap."""
-    columns = (
-        Column("cap", "Cap", Kind.MONEY),
-        Column("granted", "Granted", Kind.MONEY),
-        Column("change", "+/- step", Kind.MONEY),
-        Column("funded", "Funded", Kind.COUNT),
-        Column("full", "In full", Kind.COUNT),
-        Column("partial", "Partial", Kind.COUNT),
-        Column("remaining", "Left in pool", Kind.MONEY),
-        Column("funding_line", "Funding line"),
-        Column("funding_gap", "Funding gap", Kind.MONEY, people=False),
-        Column("total_granted", "All rounds", Kind.MONEY, people=False),
-    )
-    rows = []
-    previous: Step | None = None
-    for s in result.steps:
-        rows.append(
-            (
-                s.cap,
-                s.granted,
-                None if previous is None else s.granted - previous.granted,
-                s.funded,
-                s.full,
-                s.partial,
-                s.remaining,
-                s.funding_line or "",
-                s.funding_gap,
-                s.total,
-            )
-        )
-        previous = s
-    return Table("sweep", f"Sweep of {result.pool}", columns, tuple(rows))
