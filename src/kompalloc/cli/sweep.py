@@ -9,6 +9,7 @@ import typer
 from kompalloc.cli.console import Verbosity
 from kompalloc.cli.params import (
     AsOfOption,
+    CsvDialectOption,
     ExportOption,
     FormatOption,
     MethodOption,
@@ -17,7 +18,9 @@ from kompalloc.cli.params import (
     Paths,
     ScenarioOption,
     SetOption,
+    TableOption,
 )
+from kompalloc.reporting.formats import CsvDialect
 
 
 def command(
@@ -49,6 +52,8 @@ def command(
         ),
     ] = None,
     format: FormatOption = None,
+    table: TableOption = None,
+    csv_dialect: CsvDialectOption = CsvDialect.PLAIN,
     output: OutputOption = None,
     export: ExportOption = None,
     money: MoneyOption = None,
@@ -106,4 +111,7 @@ def command(
         footer=stamp_line(bundle, day, left_out, swept.overrides),
         money=money,
         export=export,
+        title=f"Cap sweep of {pool}",
+        table=table,
+        csv_dialect=csv_dialect,
     )
