@@ -100,7 +100,7 @@ def command(
         **stamp(bundle, day, left_out, swept.overrides),
         "sweep": {"pool": pool, "round": result.round, "caps_ore": [s.cap for s in result.steps]},
     }
-    extra = [chart(result, money)] if fmt is Format.TABLE or export else []
+    extra = [chart(result, money)] if fmt in (Format.TABLE, Format.HTML) or export else []
     emit(
         [sweep_table(result)],
         fmt,

@@ -34,7 +34,8 @@ table { border-collapse: collapse; margin: 0 0 .3rem; }
 caption { caption-side: bottom; text-align: left; color: #555; font-size: .85rem;
   padding-top: .2rem; }
 th, td { padding: .15rem .6rem .15rem 0; vertical-align: top; text-align: left; }
-thead th { border-bottom: 1px solid #333; white-space: nowrap; vertical-align: bottom; }
+thead th { border-bottom: 1px solid #333; vertical-align: bottom; min-width: 4rem; }
+.scroll { overflow-x: auto; }
 tbody tr:nth-child(even) td { background: #f4f4f4; }
 tfoot td { border-top: 1px solid #333; font-weight: 600; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -52,6 +53,7 @@ footer { margin-top: 1.5rem; color: #555; font-size: .85rem; overflow-wrap: anyw
   tfoot { display: table-footer-group; }
   tr { break-inside: avoid; }
   tbody tr:nth-child(even) td { background: none; }
+  .scroll { overflow: visible; }
 }
 """.strip()
 """The page's only stylesheet: local fonts, numeric alignment and the print layout."""
@@ -90,7 +92,7 @@ def _table_html(
     """One ``<table>`` under its heading: a head row, the body, the totals in a foot."""
     columns = table.columns
     level = [c.key for c in columns].index(table.level) if table.level else None
-    out = [f"<section>\n<h2>{_text(title)}</h2>", "<table>"]
+    out = [f"<section>\n<h2>{_text(title)}</h2>", '<div class="scroll">', "<table>"]
     if any(c.kind is Kind.MONEY for c in columns):
         unit = "MNOK" if money == "mnok" else "kroner"
         out.append(f"<caption>Amounts in {unit}.</caption>")
@@ -117,7 +119,7 @@ def _table_html(
                 attrs += f' style="padding-left: {depth * INDENT_EM:.1f}em"'
             cells.append(f"<td{attrs}>{_cell(row[i], column, money)}</td>")
         out.append(f"<tr>{''.join(cells)}</tr>")
-    out += ["</tbody>", "</table>", "</section>"]
+    out += ["</tbody>", "</table>", "</div>", "</section>"]
     return out
 
 

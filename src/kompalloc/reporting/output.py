@@ -258,8 +258,8 @@ def export_text(
                 highlight=False,
             )
             view = people_view(tables, money, EXPORT_WIDTH, extra=extra, notes=notes, footer=footer)
-            for item in view:
-                item.print_on(console)
+            for item in view:  # notes and the stamp wrap within the picture, not past its edge
+                Shown(item.renderable, item.style, None, item.markup).print_on(console)
             return console.export_svg(
                 title=title, theme=DEFAULT_TERMINAL_THEME, code_format=SVG_FORMAT
             )

@@ -614,7 +614,7 @@ def csv_chunks(table: Table, dialect: CsvDialect = CsvDialect.PLAIN) -> Iterator
     if nb:
         buffer.write("\ufeff")
     writer.writerow([_csv_header(c, nb) for c in columns])
-    convert = _excel_nb if nb else _machine
+    convert = _excel_nb if nb else _plain_csv
     for start in range(0, len(table.rows), CSV_BATCH):
         writer.writerows(
             [convert(cell, col) for cell, col in zip(row, columns, strict=True)]
@@ -630,6 +630,14 @@ def csv_chunks(table: Table, dialect: CsvDialect = CsvDialect.PLAIN) -> Iterator
 def csv_text(table: Table, dialect: CsvDialect = CsvDialect.PLAIN) -> str:
     """One table as CSV text: see :func:`csv_chunks`."""
     return "".join(csv_chunks(table, dialect))
+
+
+def _plain_csv(cell: Cell, column: Column) -> Any:
+    """A cell for plain CSV: as JSON has it, with a carriage return inside text made a line
+    feed (csv quotes a cell only for the line ending it writes, here '\\n')."""
+    if isinstance(cell, str) and "\r" in cell:
+        return cell.replace("\r\n", "\n").replace("\r", "\n")
+    return _machine(cell, column)
 
 
 def _excel_nb(cell: Cell, column: Column) -> Any:
