@@ -71,3 +71,17 @@ def test_a_forbidden_import_breaks_its_contract(
     after = verdicts.split(broken, 1)[1]
     assert after.index("BROKEN") < after.index("KEPT") if "KEPT" in after else "BROKEN" in after
     assert re.search(r"Contracts: \d kept, [12] broken", verdicts), verdicts
+
+
+def test_every_module_is_described_in_docs_architecture() -> None:
+    """docs/architecture.md has a sentence for every module, and names no module that is gone."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    package = ROOT / "src" / "kompalloc"
+    modules = {
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*.py")
+        if path.name not in ("__init__.py", "__main__.py")
+    }
+    named = set(re.findall(r"`([a-z_/]+\.py)`", text))
+    assert sorted(modules - named) == [], "modules docs/architecture.md does not describe"
+    assert sorted(named - modules) == [], "modules docs/architecture.md names that do not exist"
