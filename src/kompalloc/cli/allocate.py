@@ -7,6 +7,7 @@ from kompalloc.cli.params import (
     AsOfOption,
     EffectiveOption,
     FormatOption,
+    LangOption,
     MethodOption,
     MoneyOption,
     OutputOption,
@@ -24,6 +25,7 @@ def command(
     method: MethodOption = None,
     as_of: AsOfOption = None,
     money: MoneyOption = None,
+    lang: LangOption = None,
     scenario: ScenarioOption = None,
     set_: SetOption = None,
     effective: EffectiveOption = False,
@@ -59,4 +61,5 @@ def command(
         notes=funding_notes(bundle, allocation),
         footer=run.stamp_line(),
         money=money,
+        lang=lang,
     )

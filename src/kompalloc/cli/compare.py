@@ -11,6 +11,7 @@ from kompalloc.cli.params import (
     AsOfOption,
     ExportOption,
     FormatOption,
+    LangOption,
     MethodOption,
     MoneyOption,
     OutputOption,
@@ -61,6 +62,7 @@ def command(
     output: OutputOption = None,
     export: ExportOption = None,
     money: MoneyOption = None,
+    lang: LangOption = None,
     method: MethodOption = None,
     as_of: AsOfOption = None,
     set_: SetOption = None,
@@ -79,11 +81,14 @@ def command(
     from kompalloc.cli.output import emit, resolve_display
     from kompalloc.pipeline.compare import compare_runs
     from kompalloc.pipeline.errors import UsageError
+    from kompalloc.pipeline.project import language
     from kompalloc.pipeline.run import Request
     from kompalloc.pipeline.stamp import stamp, stamp_line
     from kompalloc.reporting.compare import (
         comparison_renderables,
         comparison_tables,
+        plan,
+        plan_records,
         shown_blocks,
         summary_lines,
     )
@@ -113,19 +118,37 @@ def command(
             for r in result.runs
         ],
         "changed": result.changed,
+        "plan": plan_records(plan(result)),
     }
     footer = stamp_line(everything, day, left_out, compared.overrides)
-    people = comparison_renderables(result, blocks, money, full=full)
+    people = comparison_renderables(result, blocks, money, full=full, lang=language(lang))
     if export is not None:
         if ExportFormat.for_suffix(export.suffix) is ExportFormat.MARKDOWN:
-            write_export(export, tables, notes=lines, footer=footer, money=money)
+            write_export(export, tables, notes=lines, footer=footer, money=money, lang=lang)
         else:
             write_export(
-                export, [], extra=people, footer=footer, money=money, title="kompalloc compare"
+                export,
+                [],
+                extra=people,
+                footer=footer,
+                money=money,
+                title="kompalloc compare",
+                lang=lang,
             )
     if fmt is Format.TABLE:
-        emit([], fmt, output, document=document, extra=people, footer=footer, money=money)
+        emit(
+            [], fmt, output, document=document, extra=people, footer=footer, money=money, lang=lang
+        )
     else:
-        emit(tables, fmt, output, document=document, notes=lines, footer=footer, money=money)
+        emit(
+            tables,
+            fmt,
+            output,
+            document=document,
+            notes=lines,
+            footer=footer,
+            money=money,
+            lang=lang,
+        )
     if exit_code and result.changed:
         raise typer.Exit(EXIT_CHANGED)

@@ -36,9 +36,11 @@ def write_export(
     footer: str = "",
     money: str = "kr",
     title: str = "kompalloc",
+    lang: str | None = None,
 ) -> None:
     """Write the export file atomically, if one was asked for."""
     from kompalloc.pipeline.files import write_output
+    from kompalloc.pipeline.project import language
     from kompalloc.reporting.formats import ExportFormat
     from kompalloc.reporting.output import export_text
 
@@ -46,6 +48,13 @@ def write_export(
         return
     kind = ExportFormat.for_suffix(export.suffix)
     text = export_text(
-        kind, tables, extra=extra, notes=notes, footer=footer, money=money, title=title
+        kind,
+        tables,
+        extra=extra,
+        notes=notes,
+        footer=footer,
+        money=money,
+        title=title,
+        lang=language(lang),
     )
     write_output(text, export)

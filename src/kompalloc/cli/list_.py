@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from kompalloc.cli.console import Verbosity
-from kompalloc.cli.params import FormatOption, MoneyOption, OutputOption, Paths
+from kompalloc.cli.params import FormatOption, LangOption, MoneyOption, OutputOption, Paths
 from kompalloc.sections import Section
 
 
@@ -18,6 +18,7 @@ def command(
     format: FormatOption = None,
     output: OutputOption = None,
     money: MoneyOption = None,
+    lang: LangOption = None,
 ) -> None:
     """List the schemes, pools, clusters, institutions, applications or limits the files define.
 
@@ -34,4 +35,11 @@ def command(
         bundle, diagnostics = load_checked(paths, progress=step)
     show_warnings(require_valid(bundle, diagnostics), len(bundle.files), verbosity)
     check_output_path(output, bundle.files)
-    emit([listing_table(bundle, kind.value)], format, output, document=stamp(bundle), money=money)
+    emit(
+        [listing_table(bundle, kind.value)],
+        format,
+        output,
+        document=stamp(bundle),
+        money=money,
+        lang=lang,
+    )

@@ -39,6 +39,7 @@ def emit(
     footer: str = "",
     money: str | None = None,
     export: Path | None = None,
+    lang: str | None = None,
 ) -> None:
     """Render the tables in the chosen format and send them to stdout or the output file.
 
@@ -46,18 +47,24 @@ def emit(
     from kompalloc.cli.console import PIPE_WIDTH, stdout_console
     from kompalloc.pipeline.errors import UsageError
     from kompalloc.pipeline.files import write_bytes_output, write_output, write_stdout
+    from kompalloc.pipeline.project import language
     from kompalloc.reporting.output import people_view, render_output
 
     fmt, money = resolve_display(fmt, money)
+    chosen = language(lang)
     if fmt is Format.XLSX and output is None:  # binary: only to a file
         raise UsageError("--format xlsx needs --output FILE.xlsx (a workbook is binary)")
     if export is not None:
         from kompalloc.cli.export import write_export
 
-        write_export(export, tables, extra=extra, notes=notes, footer=footer, money=money)
+        write_export(
+            export, tables, extra=extra, notes=notes, footer=footer, money=money, lang=chosen
+        )
     if fmt is Format.TABLE and output is None:
         with stdout_console() as out:
-            shown = people_view(tables, money, out.width, extra=extra, notes=notes, footer=footer)
+            shown = people_view(
+                tables, money, out.width, extra=extra, notes=notes, footer=footer, lang=chosen
+            )
             print_tables(out, shown)
         return
     rendered = render_output(
@@ -69,6 +76,7 @@ def emit(
         footer=footer,
         extra=extra,
         width=PIPE_WIDTH,
+        lang=chosen,
     )
     if isinstance(rendered, bytes):
         assert output is not None

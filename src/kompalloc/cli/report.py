@@ -12,6 +12,7 @@ from kompalloc.cli.params import (
     EffectiveOption,
     ExportOption,
     FormatOption,
+    LangOption,
     MethodOption,
     MoneyOption,
     OutputOption,
@@ -29,6 +30,7 @@ def command(
     method: MethodOption = None,
     as_of: AsOfOption = None,
     money: MoneyOption = None,
+    lang: LangOption = None,
     scenario: ScenarioOption = None,
     set_: SetOption = None,
     effective: EffectiveOption = False,
@@ -73,4 +75,5 @@ def command(
         footer=run.stamp_line(),
         money=money,
         export=export,
+        lang=lang,
     )

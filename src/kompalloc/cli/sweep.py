@@ -11,6 +11,7 @@ from kompalloc.cli.params import (
     AsOfOption,
     ExportOption,
     FormatOption,
+    LangOption,
     MethodOption,
     MoneyOption,
     OutputOption,
@@ -52,6 +53,7 @@ def command(
     output: OutputOption = None,
     export: ExportOption = None,
     money: MoneyOption = None,
+    lang: LangOption = None,
     method: MethodOption = None,
     as_of: AsOfOption = None,
     scenario: ScenarioOption = None,
@@ -106,4 +108,5 @@ def command(
         footer=stamp_line(bundle, day, left_out, swept.overrides),
         money=money,
         export=export,
+        lang=lang,
     )

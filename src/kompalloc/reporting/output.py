@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, assert_never
 
 from kompalloc.reporting.formats import ExportFormat, Format
+from kompalloc.reporting.labels import Lang
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -43,6 +44,7 @@ def people_view(
     extra: Sequence[RenderableType] = (),
     notes: Sequence[str] = (),
     footer: str = "",
+    lang: Lang = Lang.EN,
 ) -> list[Shown]:
     """What people see (the table format): Rich tables, then any extra renderables, the notes
     and the stamp. With ``width`` (a terminal's), optional columns go until the tables fit."""
@@ -50,11 +52,12 @@ def people_view(
 
     out: list[Shown] = []
     for table in tables:
-        for item in render.rich_tables(table, money, width):
+        for item in render.rich_tables(table, money, width, lang):
             out.append(Shown(item))
             out.append(Shown(None))
     out.extend(Shown(item) for item in extra)
-    out.extend(Shown(note, soft_wrap=True, markup=False) for note in notes)
+    # Notes wrap at spaces to the width they are printed at, never inside an amount.
+    out.extend(Shown(render.Wrapped([(note, "")], indent="")) for note in notes)
     if footer:
         out.append(Shown(footer, style="dim", soft_wrap=True))
     return out
@@ -90,6 +93,7 @@ def render_output(
     footer: str = "",
     extra: Sequence[RenderableType] = (),
     width: int = FILE_WIDTH,
+    lang: Lang = Lang.EN,
 ) -> str | bytes:
     """The tables in ``fmt``: text, or the bytes of a workbook for XLSX.
 
@@ -103,7 +107,9 @@ def render_output(
 
     match fmt:
         case Format.TABLE:
-            view = people_view(tables, money, None, extra=extra, notes=notes, footer=footer)
+            view = people_view(
+                tables, money, width, extra=extra, notes=notes, footer=footer, lang=lang
+            )
             return _plain_text(view, width)
         case (
             Format.PLAIN
@@ -114,7 +120,7 @@ def render_output(
             | Format.HTML
             | Format.LATEX
         ):
-            return _with_notes(render.tabulate_text(tables, fmt, money), notes, footer)
+            return _with_notes(render.tabulate_text(tables, fmt, money, lang), notes, footer)
         case Format.CSV:
             return render.csv_text(tables)
         case Format.JSON:
@@ -137,6 +143,7 @@ def export_text(
     footer: str = "",
     money: str = "kr",
     title: str = "kompalloc",
+    lang: Lang = Lang.EN,
 ) -> str:
     """What a command shows, as an HTML page, an SVG picture or Markdown, 100 columns wide."""
     import io
@@ -147,7 +154,7 @@ def export_text(
 
     match kind:
         case ExportFormat.MARKDOWN:
-            text = render.tabulate_text(tables, Format.MARKDOWN, money) if tables else ""
+            text = render.tabulate_text(tables, Format.MARKDOWN, money, lang) if tables else ""
             if extra:
                 body = "\n".join(
                     line.rstrip()
@@ -167,7 +174,9 @@ def export_text(
                 no_color=False,
                 highlight=False,
             )
-            view = people_view(tables, money, EXPORT_WIDTH, extra=extra, notes=notes, footer=footer)
+            view = people_view(
+                tables, money, EXPORT_WIDTH, extra=extra, notes=notes, footer=footer, lang=lang
+            )
             for item in view:
                 item.print_on(console)
             if kind is ExportFormat.SVG:

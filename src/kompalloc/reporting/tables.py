@@ -39,6 +39,11 @@ class Column:
     """Whether tables for people show it; machine formats (CSV, JSON) always do."""
     drop: int = 0
     """Above 0: a narrow terminal may leave it out; the highest goes first."""
+    signed: bool = False
+    """A change: people's formats write '+' before a gain and '-' before a loss."""
+    vocab: str | None = None
+    """Which words of :mod:`kompalloc.reporting.labels` its values are (``status``,
+    ``reason``, ``institution_type``, ...): people's tables in another language translate them."""
 
 
 Cell = str | int | tuple[int, int] | None
@@ -55,6 +60,9 @@ class Table:
     totals: tuple[Cell, ...] | None = None
     group: str | None = None
     """A column whose value splits the table into sections for people (machine formats keep it)."""
+    parts: tuple[int, ...] | None = None
+    """The rows whose amounts add up to the totals (None: every row); rounding for people keeps
+    their sum equal to the total shown."""
 
 
 def pools_table(bundle: Bundle, allocation: Allocation, *, all_pools: bool = False) -> Table:
@@ -70,6 +78,7 @@ def pools_table(bundle: Bundle, allocation: Allocation, *, all_pools: bool = Fal
         Column("used", "Used", Kind.SHARE),
     )
     rows: list[tuple[Cell, ...]] = []
+    parts: list[int] = []
     totals = [0, 0, 0, 0, 0]
     roots = sorted(
         tree.roots.values(),
@@ -83,6 +92,7 @@ def pools_table(bundle: Bundle, allocation: Allocation, *, all_pools: bool = Fal
             pool = bundle.pools[pid]
             if depth == 0:
                 label = pool.name or f"{_scheme_name(bundle, root.scheme)} {root.year}"
+                parts.append(len(rows))
             else:
                 label = "  " * (depth - 1) + "└ " + pool.label
             rows.append(
@@ -100,7 +110,7 @@ def pools_table(bundle: Bundle, allocation: Allocation, *, all_pools: bool = Fal
         for i, amount in enumerate((r.cap, r.committed, r.available, r.granted, r.remaining)):
             totals[i] += amount
     total_row: tuple[Cell, ...] = ("Total", *totals, (totals[1] + totals[3], totals[0]))
-    return Table("pools", "Schemes and pools", columns, tuple(rows), total_row)
+    return Table("pools", "Schemes and pools", columns, tuple(rows), total_row, parts=tuple(parts))
 
 
 def _scheme_name(bundle: Bundle, scheme_id: str | None) -> str:
@@ -159,8 +169,8 @@ def applications_table(bundle: Bundle, allocation: Allocation) -> Table:
         Column("rank", "Rank", Kind.NUMBER),
         Column("requested", "Asked", Kind.MONEY),
         Column("granted", "Granted", Kind.MONEY),
-        Column("status", "Status"),
-        Column("reason", "Reason", wrap=True),
+        Column("status", "Status", vocab="status"),
+        Column("reason", "Reason", wrap=True, vocab="reason"),
         Column("limit", "Limit", people=False),
         Column("position", "Position", Kind.NUMBER, people=False),
         Column("detail", "Detail", people=False),
@@ -210,7 +220,7 @@ def rounds_table(bundle: Bundle, allocation: Allocation) -> Table:
     tree = build(bundle)
     columns = (
         Column("round", "Round", wrap=True),
-        Column("method", "Method", drop=2),
+        Column("method", "Method", drop=2, vocab="method"),
         Column("funded", "Funded", Kind.COUNT),
         Column("partial", "Partial", Kind.COUNT),
         Column("not_funded", "Not funded", Kind.COUNT),
