@@ -304,8 +304,9 @@ def plan_line(change: Change, lang: Lang = Lang.EN) -> str:
     'IFS-07 Fagskolen i Hordaland (Stord/Sunnhordland): not funded -> funded +1 900 000 kr'."""
     if change.kind == "application":
         head = f"{change.key} {change.name}".rstrip()
+        # The amount after is said only when there was one before: else the change says it.
         what = f"{_state(change.before, change.granted_before, lang)} -> "
-        what += _state(change.after, change.granted, lang)
+        what += _state(change.after, change.granted if change.granted_before else 0, lang)
     else:
         head = change.name
         what = f"{format_kr(change.granted_before)} -> {format_kr(change.granted)}"
