@@ -59,7 +59,7 @@ def people_view(
     # Notes wrap at spaces to the width they are printed at, never inside an amount.
     out.extend(Shown(render.Wrapped([(note, "")], indent="")) for note in notes)
     if footer:
-        out.append(Shown(footer, style="dim", soft_wrap=True))
+        out.append(Shown(render.Wrapped([(footer, "dim")], indent="")))
     return out
 
 
