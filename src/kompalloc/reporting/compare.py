@@ -85,7 +85,13 @@ def comparison_tables(result: Comparison, blocks: Sequence[Block], *, full: bool
     return tables
 
 
-def block_table(block: Block, names: Sequence[str], baseline: int, rows: Sequence[Row]) -> Table:
+def block_table(
+    block: Block,
+    names: Sequence[str],
+    baseline: int,
+    rows: Sequence[Row],
+    lang: Lang = Lang.EN,
+) -> Table:
     """A block as a neutral table: per run its metrics, and the change where the metric has one.
 
     Column keys are ``<run>_<metric>`` (and ``<run>_change``, ``<run>_status``), e.g.
@@ -101,7 +107,7 @@ def block_table(block: Block, names: Sequence[str], baseline: int, rows: Sequenc
             columns.append(
                 Column(
                     f"{name}_{metric.key}",
-                    f"{name} {metric.title.lower()}",
+                    f"{name} {labels.word(metric.title, lang).lower()}",
                     _kind(metric),
                     people=metric.people,
                 )
@@ -308,7 +314,7 @@ def plan_line(change: Change, lang: Lang = Lang.EN) -> str:
         what = f"{_state(change.before, change.granted_before, lang)} -> "
         what += _state(change.after, change.granted if change.granted_before else 0, lang)
     else:
-        head = change.name
+        head = labels.word(change.name, lang) if change.name == "(no cluster)" else change.name
         what = f"{format_kr(change.granted_before)} -> {format_kr(change.granted)}"
         if change.kind == "pool" and change.cap_before != change.cap:
             cap = labels.word("Cap", lang).lower()
@@ -411,7 +417,8 @@ def comparison_renderables(
             if group != heading:
                 heading = group
                 words = {"cluster": "Per cluster", "pool": "Per pool"}
-                out.append(Text("  " + words.get(group, group), style="bold"))
+                head = labels.word(words[group], lang) if group in words else group
+                out.append(Text("  " + head, style="bold"))
             line = plan_line(change_, lang)
             amount = _signed(change_.delta)
             colour = "bold green" if change_.delta > 0 else "bold red" if change_.delta < 0 else ""
@@ -428,14 +435,14 @@ def comparison_renderables(
                 )
             )
         out.append(Text(""))
-    names = [_letter(c) for c in range(len(result.runs))]
+    names = [labels.word(_letter(c), lang) for c in range(len(result.runs))]
     for block in blocks:
         rows = visible_rows(block, 0, full=full)
         if not rows:
             out.append(Text(f"{block.title}: no change.", style="dim"))
             out.append(Text(""))
             continue
-        out.append(Fitted(block_table(block, names, 0, rows), money, lang))
+        out.append(Fitted(block_table(block, names, 0, rows, lang), money, lang))
     return out
 
 

@@ -59,7 +59,8 @@ def people_view(
     # Notes wrap at spaces to the width they are printed at, never inside an amount.
     out.extend(Shown(render.Wrapped([(note, "")], indent="")) for note in notes)
     if footer:
-        out.append(Shown(render.Wrapped([(footer, "dim")], indent="")))
+        # The stamp stays one line (tools read it); the terminal folds it if it must.
+        out.append(Shown(footer, style="dim", soft_wrap=True))
     return out
 
 
