@@ -36,6 +36,6 @@ def ledger_by(bundle: Bundle, day: date) -> Bundle:
     for key, earlier in bundle.earlier_rounds.items():
         if earlier.decided > day:
             continue
-        returns = {app: r for app, r in earlier.returns.items() if r.on <= day}
+        returns = {app: r for app, r in earlier.returns.items() if r.returned_on <= day}
         rounds[key] = replace(earlier, returns=returns) if returns != earlier.returns else earlier
     return replace(bundle, grants=grants, earlier_rounds=rounds)

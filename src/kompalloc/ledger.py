@@ -120,7 +120,7 @@ def round_lines(bundle: Bundle, earlier: EarlierRound) -> list[Line]:
         back = earlier.returns.get(g.application)
         returned, status, on = 0, "granted", None
         if back is not None:
-            status, on = back.status, back.on
+            status, on = back.status, back.returned_on
             returned = g.granted if back.status == "withdrawn" else min(back.amount or 0, g.granted)
         pools = tuple(p for p in g.pools if p in bundle.pools)
         if len(pools) != len(g.pools):

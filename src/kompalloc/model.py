@@ -281,7 +281,7 @@ class Return:
 
     status: str
     """One of RETURN_STATUSES."""
-    on: date
+    returned_on: date
     amount: int | None = None
     """Repaid øre (status repaid); a withdrawn grant returns all of it."""
     span: Span | None = field(default=None, compare=False)

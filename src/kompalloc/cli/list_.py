@@ -19,7 +19,7 @@ def command(
     output: OutputOption = None,
     money: MoneyOption = None,
 ) -> None:
-    """List the schemes, pools, clusters, institutions, applications or limits the files define.
+    """List the schemes, pools, clusters, institutions, applications, limits, earlier grants or earlier rounds.
 
     Example: kompalloc list pools schemes examples/national-2021
     """

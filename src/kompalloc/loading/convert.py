@@ -537,7 +537,7 @@ YEARS = Field(
 )
 RETURN_FIELDS = {
     "status": _choice(model.RETURN_STATUSES, "return status").needed(),
-    "on": DATE.needed(),
+    "returned_on": DATE.needed(),
     "amount": MONEY,
 }
 

@@ -60,7 +60,7 @@ def _value(value: object, *, money: bool = False, key: str = "") -> str:
         return "{" + ", ".join(parts) + "}"
     if isinstance(value, model.Return):
         amount = "" if value.amount is None else f", amount: {_money(value.amount)}"
-        return f"{{status: {value.status}, on: {value.on.isoformat()}{amount}}}"
+        return f"{{status: {value.status}, returned_on: {value.returned_on.isoformat()}{amount}}}"
     if isinstance(value, Mapping):
         inner = ", ".join(f"{scalar(str(k))}: {_value(v, money=money)}" for k, v in value.items())
         return "{" + inner + "}"

@@ -144,12 +144,12 @@ def returns(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
                     hint="the decisions file lists the applications that got money",
                 )
                 continue
-            if back.on < earlier.decided:
+            if back.returned_on < earlier.decided:
                 yield error(
                     Code.LEDGER_DATE_ORDER,
-                    f"{back.status} on {back.on}, before the round was decided on {earlier.decided}",
+                    f"{back.status} on {back.returned_on}, before the round was decided on {earlier.decided}",
                     span,
-                    f"{where}.on",
+                    f"{where}.returned_on",
                 )
             if back.status == "withdrawn" and back.amount is not None:
                 yield error(
