@@ -91,7 +91,7 @@ def grant_lines(bundle: Bundle, tree: PoolTree, grant: LedgerGrant) -> list[Line
             if grant.status == "withdrawn":
                 returned = amount
             elif grant.status == "repaid" and year == back_to:
-                returned = min(grant.returned or 0, amount)
+                returned = grant.returned or 0  # more than the grant: KA806
         out.append(
             Line(
                 GRANTS_SOURCE,
@@ -121,7 +121,7 @@ def round_lines(bundle: Bundle, earlier: EarlierRound) -> list[Line]:
         returned, status, on = 0, "granted", None
         if back is not None:
             status, on = back.status, back.returned_on
-            returned = g.granted if back.status == "withdrawn" else min(back.amount or 0, g.granted)
+            returned = g.granted if back.status == "withdrawn" else (back.amount or 0)
         pools = tuple(p for p in g.pools if p in bundle.pools)
         if len(pools) != len(g.pools):
             pools = ()  # a pool it drew on is not loaded: reported (KA803), charged nowhere
