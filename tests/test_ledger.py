@@ -78,7 +78,9 @@ def earlier_round(draw: st.DrawFn) -> EarlierRound:
         iid = draw(st.sampled_from(list(INSTITUTIONS)))
         granted = draw(st.integers(0, 6 * MNOK))
         app = f"e{n}"
-        grants.append(RoundGrant(app, "s", year, chain_of(year, cid, iid), granted, "funded", iid, cid))
+        grants.append(
+            RoundGrant(app, "s", year, chain_of(year, cid, iid), granted, "funded", iid, cid)
+        )
         kind = draw(st.sampled_from([None, "withdrawn", "repaid"]))
         if kind is not None and granted > 0:
             on = decided + timedelta(draw(st.integers(0, 90)))
@@ -201,9 +203,14 @@ def check_identity(b: Bundle) -> None:
         assert allocation.pools[pid].remaining == want, pid
         row = rows[pid]
         assert row["remaining"] == want
-        assert row["cap"] - row["committed"] + row["returned"] - row["granted"] - sum(
-            v for k, v in row.items() if k.startswith("earlier_")
-        ) == want
+        assert (
+            row["cap"]
+            - row["committed"]
+            + row["returned"]
+            - row["granted"]
+            - sum(v for k, v in row.items() if k.startswith("earlier_"))
+            == want
+        )
         assert row["granted"] == now[pid]
         if valid:
             assert want >= 0, f"{pid} overdrawn in a valid budget"
@@ -222,9 +229,7 @@ def test_the_identity_holds_as_of_any_date(b: Bundle, day: date) -> None:
     identity holds for what is left; what is left is exactly what was decided by the date."""
     trimmed = ledger_by(b, day)
     assert all(g.decided <= day for g in trimmed.grants.values())
-    assert all(
-        g.returned_on is None or g.returned_on <= day for g in trimmed.grants.values()
-    )
+    assert all(g.returned_on is None or g.returned_on <= day for g in trimmed.grants.values())
     for r in trimmed.earlier_rounds.values():
         assert r.decided <= day and all(x.returned_on <= day for x in r.returns.values())
     assert set(trimmed.grants) == {k for k, g in b.grants.items() if g.decided <= day}

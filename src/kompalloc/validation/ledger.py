@@ -50,9 +50,7 @@ def ledger_references(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
     for earlier in bundle.earlier_rounds.values():
         missing = sorted({p for g in earlier.grants for p in g.pools if p not in bundle.pools})
         if missing:
-            apps = sorted(
-                {g.application for g in earlier.grants if set(g.pools) & set(missing)}
-            )
+            apps = sorted({g.application for g in earlier.grants if set(g.pools) & set(missing)})
             yield error(
                 Code.GRANT_NO_POOL,
                 f"earlier round '{earlier.id}' granted money from pools that are not loaded: "
