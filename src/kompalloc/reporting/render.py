@@ -157,7 +157,7 @@ class FastTable:
     widths like Rich's table does (measuring, with Rich, only the cells that decide a width),
     lets Rich render the title, caption, header, footer and every cell that is not plain
     single-line text or does not fit its column, and writes the other cells itself: each as the
-    segments Rich makes of it. tests/test_render_fast.py checks, over random tables, consoles and
+    segments Rich makes of it. tests/reporting/test_render_fast.py checks, over random tables, consoles and
     widths, that the segments are the same as Rich's. Only Rich's public API is used.
     """
 
