@@ -239,14 +239,15 @@ def test_the_identity_holds_as_of_any_date(b: Bundle, day: date) -> None:
 @settings(max_examples=150, deadline=None)
 @given(budgets())
 def test_earlier_grants_over_a_pools_room_are_an_error(b: Bundle) -> None:
-    """KA805 exactly when some pool's committed and earlier net money exceed its cap."""
+    """KA805 exactly when some pool's earlier money, net of returns, with the committed lump
+    sum, exceeds its cap (a lump sum alone over the cap is KA401's)."""
     tree = build(b)
     earlier, returned = expected_earlier(b)
     over = any(
         sum(b.pools[d].committed for d in descendants(tree, pid)) + earlier[pid] - returned[pid]
         > p.cap
         for pid, p in b.pools.items()
-        if earlier[pid]
+        if earlier[pid] - returned[pid] > 0
     )
     codes = {d.code for d in validate(b)}
     assert (Code.GRANTS_OVER_ROOM in codes) == over

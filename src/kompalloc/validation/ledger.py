@@ -189,8 +189,8 @@ def room(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
         pool = bundle.pools[pid]
         lump = sum(bundle.pools[d].committed for d in descendants(tree, pid))
         net = earlier[pid].net
-        if lump + net <= pool.cap:
-            continue
+        if net <= 0 or lump + net <= pool.cap:
+            continue  # the lump sum alone over the cap is KA401's
         line = first[pid]
         with_lump = f" and committed {format_kr(lump)}" if lump else ""
         year = f" ({pool.year})" if pool.year else ""
