@@ -33,7 +33,7 @@ def budget_rows(runner: CliRunner, *args: str) -> dict[str, dict[str, object]]:
     result = invoke(runner, "report", *args, "--format", "json")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)["tables"]["budget"]["rows"]
-    return {str(r["pool"]).lstrip(" └"): r for r in rows}
+    return {str(r["pool"]): r for r in rows}
 
 
 def test_the_bundled_spring_decisions_file_is_what_the_spring_round_writes(
@@ -78,7 +78,9 @@ def test_the_frame_grant_counts_in_each_of_its_years(runner: CliRunner) -> None:
     ("name", "args"),
     [
         ("budget-ifs.txt", []),
-        ("budget-ifs.csv", ["--format", "csv"]),
+        ("budget-ifs.csv", ["--format", "csv", "--table", "budget"]),
+        ("budget-clusters-ifs.csv", ["--format", "csv", "--table", "budget_clusters"]),
+        ("budget-ifs.html", ["--format", "html", "--table", "budget"]),
         ("budget-ifs.md", ["--format", "markdown"]),
     ],
 )

@@ -97,6 +97,9 @@ def budget_table(bundle: Bundle, allocation: Allocation) -> Table:
         Column("returned", "Returned", Kind.MONEY),
         Column("granted", "Granted", Kind.MONEY),
         Column("remaining", "Remaining", Kind.MONEY),
+        Column("pool_id", "Pool ID", people=False),
+        Column("parent_id", "Parent ID", people=False),
+        Column("level", "Level", Kind.NUMBER, people=False),
     )
     rows: list[tuple[Cell, ...]] = []
     width = len(sources) + 5
@@ -112,13 +115,12 @@ def budget_table(bundle: Bundle, allocation: Allocation) -> Table:
             returned = mine.returned if mine else 0
             granted = allocation.pools[pid].granted
             remaining = pool.cap - lump - sum(by_source) + returned - granted
-            label = pool.label if depth == 0 else "  " * (depth - 1) + "└ " + pool.label
             amounts = [pool.cap, lump, *by_source, returned, granted, remaining]
-            rows.append((label, root.year, scheme, *amounts))
+            rows.append((pool.label, root.year, scheme, *amounts, pid, pool.parent or "", depth))
             if depth == 0:
                 totals = [t + a for t, a in zip(totals, amounts, strict=True)]
-    total_row: tuple[Cell, ...] = ("Total", None, "", *totals)
-    return Table("budget", "Budget over time", columns, tuple(rows), total_row)
+    total_row: tuple[Cell, ...] = ("Total", None, "", *totals, "", "", None)
+    return Table("budget", "Budget over time", columns, tuple(rows), total_row, level="level")
 
 
 def budget_clusters_table(bundle: Bundle, allocation: Allocation) -> Table:
