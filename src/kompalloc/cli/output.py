@@ -46,7 +46,7 @@ def emit(
     from kompalloc.cli.console import PIPE_WIDTH, stdout_console
     from kompalloc.pipeline.errors import UsageError
     from kompalloc.pipeline.files import write_bytes_output, write_output, write_stdout
-    from kompalloc.reporting.output import people_view, render_output
+    from kompalloc.reporting.output import people_view, stream_output
 
     fmt, money = resolve_display(fmt, money)
     if fmt is Format.XLSX and output is None:  # binary: only to a file
@@ -60,7 +60,7 @@ def emit(
             shown = people_view(tables, money, out.width, extra=extra, notes=notes, footer=footer)
             print_tables(out, shown)
         return
-    rendered = render_output(
+    rendered = stream_output(  # JSON in pieces as it is made; the rest whole
         tables,
         fmt,
         document=document,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, assert_never
 
@@ -118,14 +118,43 @@ def render_output(
         case Format.CSV:
             return render.csv_text(tables)
         case Format.JSON:
-            whole = {**document, "tables": {t.key: render.table_json(t) for t in tables}}
-            return render.json_text(whole)
+            return "".join(render.json_chunks(document, tables))
         case Format.XLSX:
             from kompalloc.reporting.xlsx import xlsx_bytes
 
             return xlsx_bytes(tables, document, notes=notes)
         case _:
             assert_never(fmt)
+
+
+def stream_output(
+    tables: Sequence[Table],
+    fmt: Format,
+    *,
+    document: Mapping[str, Any],
+    money: str = "kr",
+    notes: Sequence[str] = (),
+    footer: str = "",
+    extra: Sequence[RenderableType] = (),
+    width: int = FILE_WIDTH,
+) -> Iterable[str] | bytes:
+    """What :func:`render_output` gives, as pieces of text to write as they come (JSON is made
+    one row at a time) or the bytes of a workbook."""
+    if fmt is Format.JSON:
+        from kompalloc.reporting import render
+
+        return render.json_chunks(document, tables)
+    rendered = render_output(
+        tables,
+        fmt,
+        document=document,
+        money=money,
+        notes=notes,
+        footer=footer,
+        extra=extra,
+        width=width,
+    )
+    return rendered if isinstance(rendered, bytes) else (rendered,)
 
 
 def export_text(

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -635,3 +635,58 @@ def table_json(table: Table) -> dict[str, Any]:
 def json_text(document: dict[str, Any]) -> str:
     """Stable, readable JSON."""
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _dumps(value: Any, level: int) -> str:
+    """``value`` as json_text lays it out ``level`` containers deep (strings hold no newline)."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return text.replace("\n", "\n" + "  " * level) if level and "\n" in text else text
+
+
+def json_chunks(document: Mapping[str, Any], tables: Sequence[Table]) -> Iterator[str]:
+    """``json_text({**document, "tables": {t.key: table_json(t) for t in tables}})``, byte for
+    byte, in pieces made as they are written: one row's record at a time, so the whole text and
+    the records of every row never exist at once."""
+    keys = list(document)
+    if "tables" not in document:
+        keys.append("tables")
+    yield "{"
+    for i, key in enumerate(keys):
+        yield ("," if i else "") + "\n  " + json.dumps(key, ensure_ascii=False) + ": "
+        if key == "tables":
+            yield from _tables_chunks(tables)
+        else:
+            yield _dumps(document[key], 1)
+    yield "\n}\n"
+
+
+def _tables_chunks(tables: Sequence[Table]) -> Iterator[str]:
+    by_key = {t.key: t for t in tables}  # as a dict keeps them: the last of a key, in the first's place
+    if not by_key:
+        yield "{}"
+        return
+    yield "{"
+    for i, (key, table) in enumerate(by_key.items()):
+        yield ("," if i else "") + "\n    " + json.dumps(key, ensure_ascii=False) + ": {"
+        yield "\n      \"title\": " + _dumps(table.title, 3) + ","
+        yield "\n      \"rows\": "
+        columns = [(_csv_header(c), c) for c in table.columns]
+        if not table.rows:
+            yield "[]"
+        else:
+            yield "["
+            first = True
+            for row in table.rows:
+                record = {
+                    key: _machine(v, c) for v, (key, c) in zip(row, columns, strict=True)
+                }
+                yield ("\n        " if first else ",\n        ") + _dumps(record, 4)
+                first = False
+            yield "\n      ]"
+        totals = None
+        if table.totals:
+            totals = {
+                key: _machine(v, c) for v, (key, c) in zip(table.totals, columns, strict=True)
+            }
+        yield ",\n      \"totals\": " + _dumps(totals, 3) + "\n    }"
+    yield "\n  }"
