@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from kompalloc.cli.console import Verbosity
-from kompalloc.cli.params import FormatOption, MoneyOption, OutputOption, Paths
+from kompalloc.cli.params import FormatOption, MoneyOption, NoCacheOption, OutputOption, Paths
 from kompalloc.sections import Section
 
 
@@ -18,6 +18,7 @@ def command(
     format: FormatOption = None,
     output: OutputOption = None,
     money: MoneyOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """List the schemes, pools, clusters, institutions, applications or limits the files define.
 
@@ -31,7 +32,7 @@ def command(
     from kompalloc.reporting.listing import listing_table
 
     with progress(verbosity) as step:
-        bundle, diagnostics = load_checked(paths, progress=step)
+        bundle, diagnostics = load_checked(paths, progress=step, cache=not no_cache)
     show_warnings(require_valid(bundle, diagnostics), len(bundle.files), verbosity)
     check_output_path(output, bundle.files)
     emit([listing_table(bundle, kind.value)], format, output, document=stamp(bundle), money=money)

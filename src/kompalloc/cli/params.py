@@ -36,6 +36,14 @@ MoneyOption = Annotated[
         "for people; machine formats always give øre. Default: the project file's, else kr.",
     ),
 ]
+NoCacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Read and check every file again: neither use nor fill the cache of unchanged "
+        "inputs (also KOMPALLOC_NO_CACHE=1; see README, 'Cache').",
+    ),
+]
 OutputOption = Annotated[
     Path | None,
     typer.Option(

@@ -13,6 +13,7 @@ from kompalloc.cli.params import (
     FormatOption,
     MethodOption,
     MoneyOption,
+    NoCacheOption,
     OutputOption,
     Paths,
     ScenarioOption,
@@ -56,6 +57,7 @@ def command(
     as_of: AsOfOption = None,
     scenario: ScenarioOption = None,
     set_: SetOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Vary one pool's cap and see where more money stops helping.
 
@@ -84,7 +86,9 @@ def command(
     fmt, money = resolve_display(format, money)
     check_export(export)
     outputs = tuple(p for p in (output, export) if p is not None)
-    request = Request(paths, method or (), as_of, scenario or (), set_ or (), outputs)
+    request = Request(
+        paths, method or (), as_of, scenario or (), set_ or (), outputs, cache=not no_cache
+    )
     with progress(verbosity) as bar:
         swept = sweep_run(request, pool, caps, bar)
     show_warnings(swept.warnings, swept.files, verbosity)

@@ -52,9 +52,7 @@ def encoded(pieces: Iterable[str]) -> Iterator[bytes]:
 def write_output(text: str | Iterable[str], output: Path) -> None:
     """Write a text file atomically (UTF-8), whole or from pieces as they are made: see
     write_bytes_output."""
-    write_bytes_output(
-        text.encode("utf-8") if isinstance(text, str) else encoded(text), output
-    )
+    write_bytes_output(text.encode("utf-8") if isinstance(text, str) else encoded(text), output)
 
 
 def _blocks(data: Data) -> Iterable[bytes]:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from kompalloc.reporting.formats import Format
 
 PROJECT_FILE = "kompalloc.toml"
-KEYS = ("paths", "strict", "ignore", "error", "format", "money")
+KEYS = ("paths", "strict", "ignore", "error", "format", "money", "cache")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +28,8 @@ class Project:
     error: tuple[str, ...] = ()
     format: str | None = None
     money: str | None = None
+    cache: Path | bool | None = None
+    """The cache folder (relative to the working directory), False for none, None: the default."""
     problems: tuple[str, ...] = field(default=(), compare=False)
     """What is wrong with the file, one line each (``settings`` refuses these with exit 2)."""
 
@@ -92,6 +94,14 @@ def read(path: Path, table: dict[str, Any]) -> Project:
             problems.append(f"{path}: '{key}' must be text")
     if money not in (None, "kr", "mnok"):
         problems.append(f'{path}: \'money\' must be "kr" or "mnok"')
+    cache = table.get("cache")
+    if isinstance(cache, str) and cache:
+        cache = Path(os.path.relpath(base / Path(cache).expanduser()))
+    elif cache is True:
+        cache = None  # the default folder
+    elif cache is not None and cache is not False:
+        problems.append(f"{path}: 'cache' must be a folder or false")
+        cache = None
     return Project(
         path,
         paths,
@@ -100,6 +110,7 @@ def read(path: Path, table: dict[str, Any]) -> Project:
         strings("error"),
         fmt if isinstance(fmt, str) else None,
         money if isinstance(money, str) else None,
+        cache,
         tuple(problems),
     )
 

@@ -661,15 +661,16 @@ def json_chunks(document: Mapping[str, Any], tables: Sequence[Table]) -> Iterato
 
 
 def _tables_chunks(tables: Sequence[Table]) -> Iterator[str]:
-    by_key = {t.key: t for t in tables}  # as a dict keeps them: the last of a key, in the first's place
+    # As a dict keeps them: the last table of a key, in the first one's place.
+    by_key = {t.key: t for t in tables}
     if not by_key:
         yield "{}"
         return
     yield "{"
     for i, (key, table) in enumerate(by_key.items()):
         yield ("," if i else "") + "\n    " + json.dumps(key, ensure_ascii=False) + ": {"
-        yield "\n      \"title\": " + _dumps(table.title, 3) + ","
-        yield "\n      \"rows\": "
+        yield '\n      "title": ' + _dumps(table.title, 3) + ","
+        yield '\n      "rows": '
         columns = [(_csv_header(c), c) for c in table.columns]
         if not table.rows:
             yield "[]"
@@ -677,9 +678,7 @@ def _tables_chunks(tables: Sequence[Table]) -> Iterator[str]:
             yield "["
             first = True
             for row in table.rows:
-                record = {
-                    key: _machine(v, c) for v, (key, c) in zip(row, columns, strict=True)
-                }
+                record = {key: _machine(v, c) for v, (key, c) in zip(row, columns, strict=True)}
                 yield ("\n        " if first else ",\n        ") + _dumps(record, 4)
                 first = False
             yield "\n      ]"
@@ -688,5 +687,5 @@ def _tables_chunks(tables: Sequence[Table]) -> Iterator[str]:
             totals = {
                 key: _machine(v, c) for v, (key, c) in zip(table.totals, columns, strict=True)
             }
-        yield ",\n      \"totals\": " + _dumps(totals, 3) + "\n    }"
+        yield ',\n      "totals": ' + _dumps(totals, 3) + "\n    }"
     yield "\n  }"
