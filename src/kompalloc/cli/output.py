@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,10 +44,10 @@ def emit(
     """Render the tables in the chosen format and send them to stdout or the output file.
 
     With ``export``, also write what a person sees to an HTML, SVG or Markdown file."""
-    from kompalloc.cli.console import PIPE_WIDTH, stdout_console
+    from kompalloc.cli.console import PIPE_WIDTH, console, plain, stdout_console
     from kompalloc.pipeline.errors import UsageError
     from kompalloc.pipeline.files import write_bytes_output, write_output, write_stdout
-    from kompalloc.reporting.output import people_view, stream_output
+    from kompalloc.reporting.output import people_view, plain_text, stream_output
 
     fmt, money = resolve_display(fmt, money)
     if fmt is Format.XLSX and output is None:  # binary: only to a file
@@ -55,6 +56,12 @@ def emit(
         from kompalloc.cli.export import write_export
 
         write_export(export, tables, extra=extra, notes=notes, footer=footer, money=money)
+    if fmt is Format.TABLE and output is None and plain(sys.stdout):
+        # A pipe or a file: no colour, so the text is made without Rich's printing.
+        width = console().width
+        shown = people_view(tables, money, width, extra=extra, notes=notes, footer=footer)
+        write_stdout(plain_text(shown, width))
+        return
     if fmt is Format.TABLE and output is None:
         with stdout_console() as out:
             shown = people_view(tables, money, out.width, extra=extra, notes=notes, footer=footer)

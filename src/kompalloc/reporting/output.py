@@ -62,15 +62,37 @@ def people_view(
 
 def _plain_text(shown: Sequence[Shown], width: int) -> str:
     """``shown`` as Rich prints it without colour on a console this wide."""
+    return plain_text(shown, width)
+
+
+def plain_text(shown: Sequence[Shown], width: int) -> str:
+    """``shown`` as Rich prints it without colour on a console this wide, the fast tables
+    rendered straight to text.
+
+    Printing a table makes Rich split its segments into lines, crop each to the width and join
+    them again: for a large table, more time than rendering it. A FastTable's lines are already
+    the width's (no longer) and end in a newline, and without colour a segment prints as its
+    text, so its text is the join of what it renders; anything else is printed by Rich.
+    tests/reporting/test_plain_text.py compares the two over the reports.
+    """
     import io
 
     from rich.console import Console
 
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, highlight=False)
+    from kompalloc.reporting.render import FastTable
+
+    console = Console(file=io.StringIO(), width=width, color_system=None, highlight=False)
+    parts: list[str] = []
     for item in shown:
-        item.print_on(console)
-    return buffer.getvalue()
+        if type(item.renderable) is FastTable and item.style is None:
+            made = item.renderable.plain_text(console)
+            if made is not None:
+                parts.append(made)
+                continue
+        with console.capture() as captured:
+            item.print_on(console)
+        parts.append(captured.get())
+    return "".join(parts)
 
 
 def _with_notes(text: str, notes: Sequence[str], footer: str) -> str:

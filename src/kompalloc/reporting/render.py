@@ -209,11 +209,22 @@ class FastTable:
         return Measurement.get(console, options, self.rich_table())
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        count = len(self.columns)
-        if not count or options.max_width - (count - 1) < 2 * count:
+        if not self._fast(options):
             yield self.rich_table()  # nothing to gain, and Rich's corner cases stay Rich's
             return
         yield from _render_fast(self, console, options)
+
+    def _fast(self, options: ConsoleOptions) -> bool:
+        count = len(self.columns)
+        return bool(count) and options.max_width - (count - 1) >= 2 * count
+
+    def plain_text(self, console: Console) -> str | None:
+        """What printing it on ``console`` (no colour, no record) writes, made without Rich's
+        printing; None where Rich renders the table itself."""
+        if not self._fast(console.options):
+            return None
+        lines = _render_fast(self, console, console.options, as_text=True)
+        return "".join([s if type(s) is str else s.text for s in lines])  # type: ignore[union-attr]
 
 
 _PLAIN_CHARS: dict[str, bool] = {}
@@ -298,8 +309,11 @@ def _collapse_widths(widths: list[int], wrapable: list[bool], max_width: int) ->
     return widths
 
 
-def _render_fast(table: FastTable, console: Console, options: ConsoleOptions) -> RenderResult:
-    """What Rich's ``Table.__rich_console__`` yields for ``table.rich_table()``, step by step."""
+def _render_fast(
+    table: FastTable, console: Console, options: ConsoleOptions, *, as_text: bool = False
+) -> RenderResult:
+    """What Rich's ``Table.__rich_console__`` yields for ``table.rich_table()``, step by step;
+    with ``as_text`` (a console without colour), the body's lines as plain strings."""
     from rich.measure import Measurement
     from rich.padding import Padding
     from rich.segment import Segment
@@ -410,7 +424,7 @@ def _render_fast(table: FastTable, console: Console, options: ConsoleOptions) ->
         divider(the_box.mid_vertical),
         divider(the_box.mid_vertical if table.show_footer else the_box.foot_vertical),
     )
-    yield from _body(table, console, widths, pads, cell_options, plain, dividers, merge)
+    yield from _body(table, console, widths, pads, cell_options, plain, dividers, merge, as_text)
 
     if table.show_footer:
         yield Segment(the_box.get_row(widths, "foot", edge=False), border)
@@ -434,6 +448,7 @@ def _body(
     plain: dict[str, bool],
     dividers: tuple[Segment, Segment],
     merge: bool,
+    as_text: bool = False,
 ) -> RenderResult:
     """The body rows as Rich's table renders them, with ``dividers`` between the cells of every
     row but the last and of the last: each distinct cell of a column made once, by hand when its
@@ -478,6 +493,12 @@ def _body(
             firsts = [{text: lines[0] for text, lines in cells.items()} for cells in texts]
             for sep, part in ((dividers[0].text, rows[:-1]), (dividers[1].text, rows[-1:])):
                 join = sep.join
+                if as_text:  # plain text: each line a string, its newline included
+                    yield from [
+                        join([first[cell] for first, cell in zip(firsts, row, strict=True)]) + "\n"
+                        for row in part
+                    ]
+                    continue
                 for row in part:
                     yield Segment(
                         join([first[text] for first, text in zip(firsts, row, strict=True)])
