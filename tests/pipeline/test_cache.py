@@ -21,7 +21,9 @@ from kompalloc.pipeline import cache as cache_module
 from kompalloc.pipeline.cache import _decode, _encode, open_cache
 from kompalloc.pipeline.project import current
 from kompalloc.validation import validate
-from test_engine_properties import worlds
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "allocation"))
+from test_engine_properties import worlds  # the engine's generated bundles
 
 EXAMPLES = [
     ["schemes", "examples/national-2021"],

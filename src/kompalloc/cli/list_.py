@@ -7,7 +7,16 @@ from typing import Annotated
 import typer
 
 from kompalloc.cli.console import Verbosity
-from kompalloc.cli.params import FormatOption, MoneyOption, NoCacheOption, OutputOption, Paths
+from kompalloc.cli.params import (
+    CsvDialectOption,
+    FormatOption,
+    MoneyOption,
+    NoCacheOption,
+    OutputOption,
+    Paths,
+    TableOption,
+)
+from kompalloc.reporting.formats import CsvDialect
 from kompalloc.sections import Section
 
 
@@ -16,6 +25,8 @@ def command(
     kind: Annotated[Section, typer.Argument(help="What to list.", show_default=False)],
     paths: Paths = None,
     format: FormatOption = None,
+    table: TableOption = None,
+    csv_dialect: CsvDialectOption = CsvDialect.PLAIN,
     output: OutputOption = None,
     money: MoneyOption = None,
     no_cache: NoCacheOption = False,
@@ -35,4 +46,13 @@ def command(
         bundle, diagnostics = load_checked(paths, progress=step, cache=not no_cache)
     show_warnings(require_valid(bundle, diagnostics), len(bundle.files), verbosity)
     check_output_path(output, bundle.files)
-    emit([listing_table(bundle, kind.value)], format, output, document=stamp(bundle), money=money)
+    emit(
+        [listing_table(bundle, kind.value)],
+        format,
+        output,
+        document=stamp(bundle),
+        money=money,
+        title=f"kompalloc list {kind.value}",
+        table=table,
+        csv_dialect=csv_dialect,
+    )

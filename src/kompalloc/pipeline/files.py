@@ -59,6 +59,16 @@ def _blocks(data: Data) -> Iterable[bytes]:
     return (data,) if isinstance(data, bytes) else data
 
 
+def write_text_chunks(chunks: Iterable[str], output: Path | None) -> None:
+    """Write text made piece by piece (CSV a batch of rows at a time, JSON a row at a time) to
+    standard output (``output`` None) or to a file as write_bytes_output does, encoding the
+    pieces in blocks as they come, so the whole text is never held at once."""
+    if output is None:
+        write_stdout(chunks)
+        return
+    write_output(chunks, output)
+
+
 def write_bytes_output(data: Data, output: Path) -> None:
     """Write a whole file: atomically where it is a regular file (or a new one), else through.
 

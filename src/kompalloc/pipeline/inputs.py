@@ -108,12 +108,12 @@ def _checked(
 ) -> tuple[Bundle | None, tuple[str, ...], list[Diagnostic]]:
     from kompalloc.pipeline.cache import open_cache
     from kompalloc.pipeline.project import resolve_paths
-    from kompalloc.policy import Policy, apply
+    from kompalloc.policy import Policy, enforce
 
     run = project_policy().merged(policy or Policy())
     names = [str(p) for p in resolve_paths(paths)]
     bundle, files, diagnostics = _loaded(names, progress, open_cache(cache), need_bundle)
-    return bundle, files, apply(diagnostics, run, file_policies(files))
+    return bundle, files, enforce(diagnostics, run, file_policies(files))
 
 
 def _loaded(
