@@ -28,7 +28,7 @@ import marshal
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -328,45 +328,53 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _encode(value: Any) -> Any:
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    encoder = (_ENCODERS or _make_encoders()).get(kind)
+    if encoder is None:
+        raise ValueError(f"cannot cache a {kind.__name__}")
+    return encoder(value)
+
+
+_ENCODERS: dict[type, Callable[[Any], Any]] = {}
+
+
+def _make_encoders() -> dict[type, Callable[[Any], Any]]:
+    """What encodes each kind of value (made once: a lookup per value, not a chain of tests)."""
     from decimal import Decimal
-    from enum import Enum
     from fractions import Fraction
 
     from kompalloc.source import Span, SpanMap
 
-    kind = type(value)
-    if kind in _PLAIN:
-        return value
-    if kind is tuple:
-        return [_encode(v) for v in value]
-    if kind is Span:
-        return ("S", tuple(value))
-    if kind is SpanMap:
-        return ("M", tuple(value._index), value._path, value._data.tobytes())
-    if isinstance(value, Enum):
-        return ("E", kind.__name__, value.value)
-    if kind is dict:
-        return ("D", [(_encode(k), _encode(v)) for k, v in value.items()])
-    if kind is frozenset:
-        return ("F", [_encode(v) for v in sorted(value)])
-    if kind is date:
-        return ("d", value.toordinal())
-    if kind is Decimal:
-        return ("N", str(value))
-    if kind is Fraction:
-        return ("Q", value.numerator, value.denominator)
-    if is_dataclass(value) and kind.__name__ in _classes():
-        names = _FIELDS.get(kind)
-        if names is None:
-            names = _FIELDS[kind] = tuple(f.name for f in fields(value))
+    def encode_class(value: Any) -> Any:
+        names = _FIELDS[type(value)]
         values = [getattr(value, n) for n in names]
         special = [(i, _encode(v)) for i, v in enumerate(values) if type(v) not in _PLAIN]
         for i, _ in special:
             values[i] = None
         # The plain values as they are, and the others by position: decoding copies the first
         # and decodes only the second.
-        return ("C", kind.__name__, tuple(values), special)
-    raise ValueError(f"cannot cache a {kind.__name__}")
+        return ("C", type(value).__name__, tuple(values), special)
+
+    _ENCODERS.update(
+        {
+            tuple: lambda v: [x if type(x) in _PLAIN else _encode(x) for x in v],
+            Span: lambda v: ("S", tuple(v)),
+            SpanMap: lambda v: ("M", tuple(v._index), v._path, v._data.tobytes()),
+            dict: lambda v: ("D", [(_encode(k), _encode(x)) for k, x in v.items()]),
+            frozenset: lambda v: ("F", [_encode(x) for x in sorted(v)]),
+            date: lambda v: ("d", v.toordinal()),
+            Decimal: lambda v: ("N", str(v)),
+            Fraction: lambda v: ("Q", v.numerator, v.denominator),
+        }
+    )
+    for cls in _classes().values():
+        _FIELDS[cls] = tuple(f.name for f in fields(cls))
+        _ENCODERS[cls] = encode_class
+    for cls in _enums().values():
+        _ENCODERS[cls] = lambda v: ("E", type(v).__name__, v.value)
+    return _ENCODERS
 
 
 def _decode(value: Any) -> Any:
