@@ -7,7 +7,7 @@ earmarks and apportioned shares. Every application is charged to every cap it fa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from kompalloc.model import Application, Bundle, Limit, Pool
@@ -87,8 +87,79 @@ def limit_applies(limit: Limit, app: Application, chain: Sequence[Pool], kind: s
     )
 
 
+_SORTED: dict[int, tuple[Mapping[str, Limit], tuple[Limit, ...]]] = {}
+_INDEXES: dict[int, tuple[tuple[Limit, ...], LimitIndex]] = {}
+_KEPT = 8
+"""How many bundles' limits (and indexes) are kept, by identity: a run has one or a few."""
+
+
 def sorted_limits(bundle: Bundle) -> tuple[Limit, ...]:
-    return tuple(sorted(bundle.limits.values(), key=lambda lim: lim.id)) if bundle.limits else ()
+    """The bundle's limits by id: the same tuple for the same mapping, so its index is reused."""
+    if not bundle.limits:
+        return ()
+    found = _SORTED.get(id(bundle.limits))
+    if found is not None and found[0] is bundle.limits:
+        return found[1]
+    limits = tuple(sorted(bundle.limits.values(), key=lambda lim: lim.id))
+    if len(_SORTED) >= _KEPT:
+        _SORTED.clear()
+    _SORTED[id(bundle.limits)] = (bundle.limits, limits)
+    return limits
+
+
+@dataclass(slots=True)
+class LimitIndex:
+    """Limits filed by one thing each selects, so an application is checked only against the
+    limits that could select it (not every limit): each limit is filed under the values of the
+    first of pools, schemes, institutions, clusters, institution types and year that it names,
+    or under ``everywhere`` when it names none."""
+
+    everywhere: list[int] = field(default_factory=list)
+    by: dict[tuple[str, object], list[int]] = field(default_factory=dict)
+    """Positions in the limits tuple, by (what, value)."""
+
+    def candidates(self, app: Application, chain: Sequence[Pool], kind: str | None) -> list[int]:
+        """Positions of the limits that may apply, in the limits' order (each once)."""
+        by = self.by
+        found = list(self.everywhere)
+        for what, value in (
+            ("scheme", app.scheme),
+            ("institution", app.institution),
+            ("cluster", app.cluster),
+            ("institution_type", kind),
+            ("year", app.year),
+        ):
+            found += by.get((what, value), ())
+        for pool in chain:
+            found += by.get(("pool", pool.id), ())
+        return sorted(set(found)) if len(found) > 1 else found
+
+
+def index_limits(limits: tuple[Limit, ...]) -> LimitIndex:
+    """The index of a limits tuple, made once per tuple (kept by identity)."""
+    found = _INDEXES.get(id(limits))
+    if found is not None and found[0] is limits:
+        return found[1]
+    index = LimitIndex()
+    for position, limit in enumerate(limits):
+        for what, values in (
+            ("pool", limit.pools),
+            ("scheme", limit.schemes),
+            ("institution", limit.institutions),
+            ("cluster", limit.clusters),
+            ("institution_type", limit.institution_types),
+            ("year", None if limit.year is None else (limit.year,)),
+        ):
+            if values is not None:
+                for value in dict.fromkeys(values):
+                    index.by.setdefault((what, value), []).append(position)
+                break
+        else:
+            index.everywhere.append(position)
+    if len(_INDEXES) >= _KEPT:
+        _INDEXES.clear()
+    _INDEXES[id(limits)] = (limits, index)
+    return index
 
 
 def claim_caps(
@@ -137,7 +208,8 @@ def claim_caps(
                 # A share is rounded down to whole øre.
                 cap = caps[key] = Cap(key, "share", f"{words} share", label, int(pool.cap * share))
             mine.append(cap)
-    for limit in limits:
+    for position in index_limits(limits).candidates(app, chain, kind) if limits else ():
+        limit = limits[position]
         if not limit_applies(limit, app, chain, kind):
             continue
         group = group_of(limit.per, app, kind) if limit.per else None

@@ -11,6 +11,7 @@ from kompalloc.cli.params import (
     LangOption,
     MethodOption,
     MoneyOption,
+    NoCacheOption,
     OutputOption,
     Paths,
     ScenarioOption,
@@ -34,6 +35,7 @@ def command(
     scenario: ScenarioOption = None,
     set_: SetOption = None,
     effective: EffectiveOption = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Allocate every round by its pool's method and print the decisions and the rounds.
 
@@ -51,7 +53,13 @@ def command(
     from kompalloc.reporting.tables import applications_table, funding_notes, rounds_table
 
     request = Request(
-        paths, method or (), as_of, scenario or (), set_ or (), (output,) if output else ()
+        paths,
+        method or (),
+        as_of,
+        scenario or (),
+        set_ or (),
+        (output,) if output else (),
+        cache=not no_cache,
     )
     if effective:
         print_effective(request, verbosity, output)

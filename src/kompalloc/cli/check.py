@@ -8,7 +8,14 @@ from typing import Annotated, Any
 import typer
 
 from kompalloc.cli.console import Verbosity
-from kompalloc.cli.params import AsOfOption, MethodOption, Paths, ScenarioOption, SetOption
+from kompalloc.cli.params import (
+    AsOfOption,
+    MethodOption,
+    NoCacheOption,
+    Paths,
+    ScenarioOption,
+    SetOption,
+)
 
 
 def command(
@@ -25,6 +32,7 @@ def command(
     as_of: AsOfOption = None,
     scenario: ScenarioOption = None,
     set_: SetOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Re-run the allocation and compare it with a saved decisions file.
 
@@ -53,7 +61,7 @@ def command(
         raise UsageError(
             f"{decisions} is not a decisions file from 'kompalloc allocate --format json'"
         ) from None
-    request = Request(paths, method or (), as_of, scenario or (), set_ or ())
+    request = Request(paths, method or (), as_of, scenario or (), set_ or (), cache=not no_cache)
     run = allocation_run(request, verbosity)
     bundle, allocation = run.bundle, run.allocation
     after = {g.application: (g.granted, g.status.value) for g in allocation.grants}

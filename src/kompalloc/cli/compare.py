@@ -15,6 +15,7 @@ from kompalloc.cli.params import (
     LangOption,
     MethodOption,
     MoneyOption,
+    NoCacheOption,
     OutputOption,
     Paths,
     SetOption,
@@ -71,6 +72,7 @@ def command(
     method: MethodOption = None,
     as_of: AsOfOption = None,
     set_: SetOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Compare the baseline with each scenario: grants per application (who gains, who
     loses), money per pool and per cluster, and one summary line per scenario.
@@ -106,7 +108,7 @@ def command(
     fmt, money = resolve_display(format, money)
     check_export(export)
     outputs = tuple(p for p in (output, export) if p is not None)
-    request = Request(paths, method or (), as_of, (), set_ or (), outputs)
+    request = Request(paths, method or (), as_of, (), set_ or (), outputs, cache=not no_cache)
     with progress(verbosity) as step:
         compared = compare_runs(request, scenario, baseline, step)
     show_warnings(compared.warnings, compared.files, verbosity)

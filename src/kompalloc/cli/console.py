@@ -34,6 +34,30 @@ class Verbosity:
     verbose: bool = False
 
 
+@contextmanager
+def tool_warnings(verbosity: Verbosity) -> Iterator[None]:
+    """The library's CacheWarnings as one line each on stderr (none with --quiet); other
+    Python warnings as Python shows them."""
+    import warnings
+
+    from kompalloc.pipeline.errors import CacheWarning
+
+    with warnings.catch_warnings():
+        original = warnings.showwarning
+
+        def show(
+            message: Warning | str, category: type[Warning], *args: object, **kw: object
+        ) -> None:
+            if not issubclass(category, CacheWarning):
+                original(message, category, *args, **kw)  # type: ignore[arg-type]
+            elif not verbosity.quiet:
+                sys.stderr.write(f"kompalloc: warning: {message}\n")
+
+        warnings.showwarning = show
+        warnings.simplefilter("always", CacheWarning)
+        yield
+
+
 def plain(stream: TextIO) -> bool:
     """Whether Rich would certainly print to this stream without colour or other escape codes.
 

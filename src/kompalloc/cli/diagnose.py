@@ -21,6 +21,8 @@ def run(
     ignore: list[str] | None,
     error: list[str] | None,
     verbosity: Verbosity,
+    *,
+    cache: bool = True,
 ) -> int:
     """Check the files, print the diagnostics in the format asked for, and return the exit code.
 
@@ -30,14 +32,14 @@ def run(
     from kompalloc.cli.console import plain, progress
     from kompalloc.pipeline.errors import exit_code_of
     from kompalloc.pipeline.files import write_stdout
-    from kompalloc.pipeline.inputs import command_policy, load_checked
+    from kompalloc.pipeline.inputs import check_files, command_policy
     from kompalloc.reporting.diagnostics_view import render_diagnostics
 
     policy = command_policy(strict, ignore or [], error or [])
     with progress(verbosity) as step:
-        bundle, diagnostics = load_checked(paths, policy, step)
+        files, diagnostics = check_files(paths, policy, step, cache=cache)
     text, rich = render_diagnostics(
-        format, diagnostics, bundle.files, version=__version__, plain=plain(sys.stdout)
+        format, diagnostics, files, version=__version__, plain=plain(sys.stdout)
     )
     if text:
         write_stdout(text)

@@ -16,7 +16,7 @@ from typing import Any
 
 import typer
 
-from kompalloc.cli.console import Verbosity, show_error, show_refusal, stdout_gone
+from kompalloc.cli.console import Verbosity, show_error, show_refusal, stdout_gone, tool_warnings
 from kompalloc.pipeline.errors import EXIT_PIPE, KompallocError, Refused
 
 VERBOSITY = "verbosity"
@@ -35,7 +35,8 @@ def edge(command: Callable[..., None]) -> Callable[..., None]:
             obj = ctx.obj
             kwargs[VERBOSITY] = obj if isinstance(obj, Verbosity) else Verbosity()
         try:
-            command(*args, **kwargs)
+            with tool_warnings(ctx.obj if isinstance(ctx.obj, Verbosity) else Verbosity()):
+                command(*args, **kwargs)
             sys.stdout.flush()  # a closed pipe shows here, while it can still be told
         except BrokenPipeError:
             stdout_gone()

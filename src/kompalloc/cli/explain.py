@@ -7,7 +7,14 @@ from typing import Annotated
 import typer
 
 from kompalloc.cli.console import Verbosity
-from kompalloc.cli.params import AsOfOption, MethodOption, Paths, ScenarioOption, SetOption
+from kompalloc.cli.params import (
+    AsOfOption,
+    MethodOption,
+    NoCacheOption,
+    Paths,
+    ScenarioOption,
+    SetOption,
+)
 
 
 def command(
@@ -21,6 +28,7 @@ def command(
     scenario: ScenarioOption = None,
     set_: SetOption = None,
     json_output: Annotated[bool, typer.Option("--json", help="The decision as JSON.")] = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Tell the whole story of one application's grant.
 
@@ -38,7 +46,13 @@ def command(
     from kompalloc.reporting.tables import round_label
 
     request = Request(
-        paths, method or (), as_of, scenario or (), set_ or (), application=application
+        paths,
+        method or (),
+        as_of,
+        scenario or (),
+        set_ or (),
+        application=application,
+        cache=not no_cache,
     )
     run = allocation_run(request, verbosity)
     bundle, allocation = run.bundle, run.allocation

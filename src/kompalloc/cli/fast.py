@@ -3,8 +3,8 @@
 Importing Typer, and the Pydantic it uses to convert arguments, costs more than validating
 a thousand applications. The two commands people and CI scripts run most often are parsed
 here instead, but only in forms whose meaning is certain: the global flags -q/--quiet and
--v/--verbose, then ``validate`` with paths, --format/-f VALUE, --strict, --ignore CODE and
---error CODE as separate words. Anything else (--help, '--format=json', combined short flags,
+-v/--verbose, then ``validate`` with paths, --format/-f VALUE, --strict, --no-cache, --ignore
+CODE and --error CODE as separate words. Anything else (--help, '--format=json', combined short flags,
 a value starting with '-', shell completion, ...) returns None, and Typer handles the run.
 
 Each fast path has the output and exit code of the Typer path: both run the same code after
@@ -54,6 +54,7 @@ class ValidateArgs:
         self.strict = False
         self.ignore: list[str] = []
         self.error: list[str] = []
+        self.no_cache = False
 
 
 def parse_validate(argv: list[str]) -> ValidateArgs | None:
@@ -71,6 +72,8 @@ def parse_validate(argv: list[str]) -> ValidateArgs | None:
         word = rest[j]
         if word == "--strict":
             args.strict = True
+        elif word == "--no-cache":
+            args.no_cache = True
         elif word in ("--format", "-f", "--ignore", "--error"):
             if j + 1 >= len(rest) or rest[j + 1].startswith("-"):
                 return None
@@ -95,19 +98,22 @@ def parse_validate(argv: list[str]) -> ValidateArgs | None:
 
 def _validate(args: ValidateArgs) -> int:
     """Run validate as the Typer application would after parsing these arguments."""
-    from kompalloc.cli.console import Verbosity, show_error
+    from kompalloc.cli.console import Verbosity, show_error, tool_warnings
     from kompalloc.cli.diagnose import run
     from kompalloc.pipeline.errors import EXIT_PIPE, KompallocError
 
+    verbosity = Verbosity(args.quiet, args.verbose)
     try:
-        code = run(
-            args.paths or None,
-            DiagnosticFormat(args.format),
-            args.strict,
-            args.ignore or None,
-            args.error or None,
-            Verbosity(args.quiet, args.verbose),
-        )
+        with tool_warnings(verbosity):
+            code = run(
+                args.paths or None,
+                DiagnosticFormat(args.format),
+                args.strict,
+                args.ignore or None,
+                args.error or None,
+                verbosity,
+                cache=not args.no_cache,
+            )
         sys.stdout.flush()
         return code
     except KompallocError as exc:  # what the edge of the Typer command does

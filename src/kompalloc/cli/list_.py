@@ -12,6 +12,7 @@ from kompalloc.cli.params import (
     FormatOption,
     LangOption,
     MoneyOption,
+    NoCacheOption,
     OutputOption,
     Paths,
     TableOption,
@@ -30,6 +31,7 @@ def command(
     output: OutputOption = None,
     money: MoneyOption = None,
     lang: LangOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """List the schemes, pools, clusters, institutions, applications, limits, earlier grants or earlier rounds.
 
@@ -43,7 +45,7 @@ def command(
     from kompalloc.reporting.listing import listing_table
 
     with progress(verbosity) as step:
-        bundle, diagnostics = load_checked(paths, progress=step)
+        bundle, diagnostics = load_checked(paths, progress=step, cache=not no_cache)
     show_warnings(require_valid(bundle, diagnostics), len(bundle.files), verbosity)
     check_output_path(output, bundle.files)
     emit(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,11 +50,17 @@ def emit(
     With ``export``, also write what a person sees to an HTML, SVG or Markdown file (headed
     ``title``). ``table`` keeps only the table of that key (``--table``); CSV writes one
     table, streamed a batch of rows at a time, in ``csv_dialect``."""
-    from kompalloc.cli.console import PIPE_WIDTH, stdout_console
+    from kompalloc.cli.console import PIPE_WIDTH, console, plain, stdout_console
     from kompalloc.pipeline.errors import UsageError
     from kompalloc.pipeline.files import write_bytes_output, write_output, write_stdout
     from kompalloc.pipeline.project import language
-    from kompalloc.reporting.output import chosen_tables, csv_table, people_view, render_output
+    from kompalloc.reporting.output import (
+        chosen_tables,
+        csv_table,
+        people_view,
+        plain_text,
+        stream_output,
+    )
 
     fmt, money = resolve_display(fmt, money)
     chosen = language(lang)
@@ -78,6 +85,14 @@ def emit(
             document=document,
             lang=chosen,
         )
+    if fmt is Format.TABLE and output is None and plain(sys.stdout):
+        # A pipe or a file: no colour, so the text is made without Rich's printing.
+        width = console().width
+        shown = people_view(
+            tables, money, width, extra=extra, notes=notes, footer=footer, lang=chosen
+        )
+        write_stdout(plain_text(shown, width))
+        return
     if fmt is Format.TABLE and output is None:
         with stdout_console() as out:
             shown = people_view(
@@ -91,7 +106,7 @@ def emit(
 
         write_text_chunks(csv_chunks(csv_table(tables), csv_dialect), output)
         return
-    rendered = render_output(
+    rendered = stream_output(  # JSON in pieces as it is made; the rest whole
         tables,
         fmt,
         document=document,

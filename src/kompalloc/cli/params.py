@@ -46,6 +46,14 @@ LangOption = Annotated[
         "keep English keys. Default: the project file's 'lang', else en.",
     ),
 ]
+NoCacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Read and check every file again: neither use nor fill the cache of unchanged "
+        "inputs (also KOMPALLOC_NO_CACHE=1; see README, 'Cache').",
+    ),
+]
 OutputOption = Annotated[
     Path | None,
     typer.Option(

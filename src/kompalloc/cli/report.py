@@ -16,6 +16,7 @@ from kompalloc.cli.params import (
     LangOption,
     MethodOption,
     MoneyOption,
+    NoCacheOption,
     OutputOption,
     Paths,
     ScenarioOption,
@@ -44,6 +45,7 @@ def command(
         bool,
         typer.Option("--all-pools", help="Also show pools that no loaded application draws on."),
     ] = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Report what was asked, granted and remains, per scheme and pool, per cluster, per application.
 
@@ -61,7 +63,9 @@ def command(
     from kompalloc.reporting.tables import funding_notes, report_tables, rounds_table
 
     outputs = tuple(p for p in (output, export) if p is not None)
-    request = Request(paths, method or (), as_of, scenario or (), set_ or (), outputs)
+    request = Request(
+        paths, method or (), as_of, scenario or (), set_ or (), outputs, cache=not no_cache
+    )
     if effective:
         print_effective(request, verbosity, output)
         return

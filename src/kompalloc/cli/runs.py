@@ -29,7 +29,7 @@ def print_effective(request: Request, verbosity: Verbosity, output: Path | None)
 
     with progress(verbosity) as step:
         text, bundle, warnings = effective_text(
-            request.paths, request.scenarios, request.sets, step
+            request.paths, request.scenarios, request.sets, step, cache=request.cache
         )
     show_warnings(warnings, len(bundle.files), verbosity)
     if output is None:

@@ -15,6 +15,7 @@ from kompalloc.cli.params import (
     LangOption,
     MethodOption,
     MoneyOption,
+    NoCacheOption,
     OutputOption,
     Paths,
     ScenarioOption,
@@ -63,6 +64,7 @@ def command(
     as_of: AsOfOption = None,
     scenario: ScenarioOption = None,
     set_: SetOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Vary one pool's cap and see where more money stops helping.
 
@@ -91,7 +93,9 @@ def command(
     fmt, money = resolve_display(format, money)
     check_export(export)
     outputs = tuple(p for p in (output, export) if p is not None)
-    request = Request(paths, method or (), as_of, scenario or (), set_ or (), outputs)
+    request = Request(
+        paths, method or (), as_of, scenario or (), set_ or (), outputs, cache=not no_cache
+    )
     with progress(verbosity) as bar:
         swept = sweep_run(request, pool, caps, bar)
     show_warnings(swept.warnings, swept.files, verbosity)

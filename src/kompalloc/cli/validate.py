@@ -8,7 +8,7 @@ import typer
 
 from kompalloc.cli.console import Verbosity
 from kompalloc.cli.diagnose import run
-from kompalloc.cli.params import Paths
+from kompalloc.cli.params import NoCacheOption, Paths
 from kompalloc.reporting.formats import DiagnosticFormat
 
 __all__ = ["command"]
@@ -43,6 +43,7 @@ def command(
             "--error", metavar="CODE", help="Treat a warning code as an error (repeatable)."
         ),
     ] = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Check YAML files: structure, types, money, references between files, scheme rules.
 
@@ -53,4 +54,4 @@ def command(
 
     Example: kompalloc validate schemes examples/national-2021 --strict
     """
-    raise typer.Exit(run(paths, format, strict, ignore, error, verbosity))
+    raise typer.Exit(run(paths, format, strict, ignore, error, verbosity, cache=not no_cache))

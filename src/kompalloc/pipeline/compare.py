@@ -49,7 +49,7 @@ def compare_runs(
     if not specs:
         raise UsageError("compare needs at least one --scenario FILE to compare with")
     day = parse_as_of(request.as_of)
-    runs = what_if_runs(request.paths, ["", *specs], request.sets, progress)
+    runs = what_if_runs(request.paths, ["", *specs], request.sets, progress, cache=request.cache)
     names = [o.name for o in runs.outcomes]
     for name in names:
         if names.count(name) > 1:

@@ -28,6 +28,12 @@ EXIT_PIPE = 141
 """The reader of standard output went away (e.g. '| head'), as Unix tools exit."""
 
 
+class CacheWarning(UserWarning):
+    """Something about the cache of unchanged inputs that a user may want to know (an entry
+    ignored, a folder that cannot be written); the run's result is the same either way. The
+    command line shows it as one line on stderr; a library caller gets a Python warning."""
+
+
 class KompallocError(Exception):
     """A run that cannot go on: a message for people and the exit code it maps to."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kompalloc.pipeline.errors import OutputError, UsageError
@@ -28,25 +28,53 @@ _RANDOM = 8
 """Characters tempfile adds to make a name unique."""
 
 
-def write_output(text: str, output: Path) -> None:
-    """Write a whole text file atomically (UTF-8): see write_bytes_output."""
-    write_bytes_output(text.encode("utf-8"), output)
+BLOCK = 1 << 20
+"""Text made in pieces is written in blocks of about this many characters."""
+
+Data = bytes | Iterable[bytes]
+"""What is written: all the bytes, or blocks of them written as they are made."""
+
+
+def encoded(pieces: Iterable[str]) -> Iterator[bytes]:
+    """Pieces of text as UTF-8 blocks of about BLOCK characters (few writes, little held)."""
+    held: list[str] = []
+    size = 0
+    for piece in pieces:
+        held.append(piece)
+        size += len(piece)
+        if size >= BLOCK:
+            yield "".join(held).encode("utf-8")
+            held, size = [], 0
+    if held:
+        yield "".join(held).encode("utf-8")
+
+
+def write_output(text: str | Iterable[str], output: Path) -> None:
+    """Write a text file atomically (UTF-8), whole or from pieces as they are made: see
+    write_bytes_output."""
+    write_bytes_output(text.encode("utf-8") if isinstance(text, str) else encoded(text), output)
+
+
+def _blocks(data: Data) -> Iterable[bytes]:
+    return (data,) if isinstance(data, bytes) else data
 
 
 def write_text_chunks(chunks: Iterable[str], output: Path | None) -> None:
-    """Write text made piece by piece (CSV a batch of rows at a time) to standard output
-    (``output`` None) or to a file as write_bytes_output does, encoding each piece as it comes,
-    so the whole text is never held at once."""
-    pieces = (chunk.encode("utf-8") for chunk in chunks)
+    """Write text made piece by piece (CSV a batch of rows at a time, JSON a row at a time) to
+    standard output (``output`` None) or to a file as write_bytes_output does, encoding the
+    pieces in blocks as they come, so the whole text is never held at once."""
     if output is None:
-        for piece in pieces:
-            write_stdout(piece)
+        write_stdout(chunks)
         return
-    write_bytes_output(pieces, output)
+    write_output(chunks, output)
 
 
-def write_bytes_output(data: bytes | Iterable[bytes], output: Path) -> None:
+def write_bytes_output(data: Data, output: Path) -> None:
     """Write a whole file: atomically where it is a regular file (or a new one), else through.
+
+    ``data`` may be blocks made while the file is written (streamed output): a regular file's
+    temporary is renamed only after the last block, so a failure while making them leaves the
+    old file as it was.
 
     A regular file gets a temporary file beside it, flushed to disk, then renamed over it (and
     the folder flushed), so a reader never sees half a file and a failed write leaves the old
@@ -83,26 +111,34 @@ def _behind_a_descriptor(path: Path) -> bool:
     return text in ("/dev/stdout", "/dev/stderr") or text.startswith(("/dev/fd/", "/proc/self/fd/"))
 
 
-def write_stdout(data: str | bytes) -> None:
-    """Write to standard output, all of it or a BrokenPipeError.
+def write_stdout(data: str | bytes | Iterable[str]) -> None:
+    """Write to standard output, all of it or a BrokenPipeError (pieces of text as they come).
 
     Written with os.write on the descriptor until every byte is out: a large write through
     Python's buffered stdout into a pipe whose reader has gone can end the process with exit 0
     after a partial write, which a pipeline would read as success. Where stdout has no
     descriptor (a test's captured stdout), it is written as text.
     """
+    if isinstance(data, str):
+        _stdout_blocks((data.encode("utf-8"),))
+    else:
+        _stdout_blocks((data,) if isinstance(data, bytes) else encoded(data))
+
+
+def _stdout_blocks(blocks: Iterable[bytes]) -> None:
     import io
     import sys
 
-    raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
         fd = sys.stdout.fileno()
     except (AttributeError, ValueError, io.UnsupportedOperation):
-        sys.stdout.write(raw.decode("utf-8"))
+        for block in blocks:
+            sys.stdout.write(block.decode("utf-8"))
         sys.stdout.flush()
         return
     sys.stdout.flush()
-    _write_all(fd, raw)
+    for block in blocks:
+        _write_all(fd, block)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -111,21 +147,16 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _pieces(data: bytes | Iterable[bytes]) -> Iterable[bytes]:
-    return (data,) if isinstance(data, bytes) else data
-
-
-def _write_through(data: bytes | Iterable[bytes], target: Path | None, shown: Path) -> None:
+def _write_through(data: Data, target: Path | None, shown: Path) -> None:
     """Write to standard output (``target`` None) or into a file that cannot be replaced."""
     if target is None:
-        for piece in _pieces(data):
-            write_stdout(piece)
+        _stdout_blocks(_blocks(data))
         return
     try:
         fd = os.open(target, os.O_WRONLY | os.O_APPEND)
         try:
-            for piece in _pieces(data):
-                _write_all(fd, piece)
+            for block in _blocks(data):
+                _write_all(fd, block)
         finally:
             os.close(fd)
     except BrokenPipeError:
@@ -167,9 +198,7 @@ def remove_stale(folder: Path, name: str) -> None:
             continue  # alive, or not ours to judge
 
 
-def _write_atomically(
-    data: bytes | Iterable[bytes], output: Path, info: os.stat_result | None, shown: Path
-) -> None:
+def _write_atomically(data: Data, output: Path, info: os.stat_result | None, shown: Path) -> None:
     """A temporary file beside the output, flushed to disk, renamed over it, folder flushed."""
     import tempfile
 
@@ -189,8 +218,8 @@ def _write_atomically(
         raise OutputError(f"cannot write {shown}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            for piece in _pieces(data):
-                handle.write(piece)
+            for block in _blocks(data):
+                handle.write(block)
             handle.flush()
             os.fsync(handle.fileno())
         Path(tmp).chmod(mode)

@@ -11,6 +11,7 @@ from kompalloc.pipeline.errors import EXIT_OK, Refused, UsageError, exit_code_of
 if TYPE_CHECKING:
     from kompalloc.diagnostics import Diagnostic
     from kompalloc.model import Bundle
+    from kompalloc.pipeline.cache import Cache
     from kompalloc.policy import Policy
 
 Progress = Callable[[int, int], None]
@@ -69,22 +70,80 @@ def load_checked(
     paths: Sequence[Path] | None,
     policy: Policy | None = None,
     progress: Progress | None = None,
+    *,
+    cache: bool = False,
 ) -> tuple[Bundle, list[Diagnostic]]:
     """Load and validate, then apply the run's, the project's and each file's severity policy.
 
     Without paths, the project file's are used. The bundle is safe to allocate only when no
-    diagnostic left is an error (``require_valid``).
+    diagnostic left is an error (``require_valid``). With ``cache``, files whose bytes are
+    unchanged since a run that stored them are not read again (see pipeline.cache), unless
+    the environment or the project file turns the cache off.
     """
-    from kompalloc.loading import load
+    bundle, _, diagnostics = _checked(paths, policy, progress, cache, need_bundle=True)
+    assert bundle is not None
+    return bundle, diagnostics
+
+
+def check_files(
+    paths: Sequence[Path] | None,
+    policy: Policy | None = None,
+    progress: Progress | None = None,
+    *,
+    cache: bool = False,
+) -> tuple[tuple[str, ...], list[Diagnostic]]:
+    """What :func:`load_checked` finds, without the bundle: the files read and the diagnostics
+    (all that validate shows; from a cache entry, the bundle is not even decoded)."""
+    _, files, diagnostics = _checked(paths, policy, progress, cache, need_bundle=False)
+    return files, diagnostics
+
+
+def _checked(
+    paths: Sequence[Path] | None,
+    policy: Policy | None,
+    progress: Progress | None,
+    cache: bool,
+    *,
+    need_bundle: bool,
+) -> tuple[Bundle | None, tuple[str, ...], list[Diagnostic]]:
+    from kompalloc.pipeline.cache import open_cache
     from kompalloc.pipeline.project import resolve_paths
     from kompalloc.policy import Policy, enforce
-    from kompalloc.validation import validate
 
     run = project_policy().merged(policy or Policy())
     names = [str(p) for p in resolve_paths(paths)]
+    bundle, files, diagnostics = _loaded(names, progress, open_cache(cache), need_bundle)
+    return bundle, files, enforce(diagnostics, run, file_policies(files))
+
+
+def _loaded(
+    names: list[str], progress: Progress | None, cache: Cache | None, need_bundle: bool
+) -> tuple[Bundle | None, tuple[str, ...], list[Diagnostic]]:
+    """What loading and validating the files find: from the cache when their bytes are known."""
+    from kompalloc.loading import load
+    from kompalloc.validation import validate
+
+    key = None
+    if cache is not None:
+        from kompalloc.loading.loader import find_files
+        from kompalloc.pipeline.cache import inputs_key, lookup
+
+        found_files, problems = find_files(names)
+        key = None if problems else inputs_key(names, found_files)
+        found = lookup(cache, key, bundle=need_bundle) if key is not None else None
+        if found is not None:
+            if progress is not None:
+                progress(len(found.files), len(found.files))
+            return found.bundle, found.files, list(found.diagnostics)
     bundle, diagnostics = load(names, progress)
     diagnostics.extend(validate(bundle))
-    return bundle, enforce(diagnostics, run, file_policies(bundle.files))
+    if cache is not None and key is not None:
+        from kompalloc.pipeline.cache import inputs_key, store
+
+        # Stored only when the files are as they were hashed before loading them.
+        if inputs_key(names, bundle.files) == key:
+            store(cache, key, bundle, diagnostics)
+    return bundle, bundle.files, diagnostics
 
 
 def require_valid(bundle: Bundle, diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:

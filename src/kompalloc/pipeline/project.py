@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from kompalloc.reporting.labels import Lang
 
 PROJECT_FILE = "kompalloc.toml"
-KEYS = ("paths", "strict", "ignore", "error", "format", "money", "lang")
+KEYS = ("paths", "strict", "ignore", "error", "format", "money", "lang", "cache")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,8 @@ class Project:
     money: str | None = None
     lang: str | None = None
     """The language of people's outputs: 'en' (the default) or 'nb'."""
+    cache: Path | bool | None = None
+    """The cache folder (relative to the working directory), False for none, None: the default."""
     problems: tuple[str, ...] = field(default=(), compare=False)
     """What is wrong with the file, one line each (``settings`` refuses these with exit 2)."""
 
@@ -98,6 +100,14 @@ def read(path: Path, table: dict[str, Any]) -> Project:
     lang = table.get("lang")
     if lang not in (None, "en", "nb"):
         problems.append(f'{path}: \'lang\' must be "en" or "nb"')
+    cache = table.get("cache")
+    if isinstance(cache, str) and cache:
+        cache = Path(os.path.relpath(base / Path(cache).expanduser()))
+    elif cache is True:
+        cache = None  # the default folder
+    elif cache is not None and cache is not False:
+        problems.append(f"{path}: 'cache' must be a folder or false")
+        cache = None
     return Project(
         path,
         paths,
@@ -107,6 +117,7 @@ def read(path: Path, table: dict[str, Any]) -> Project:
         fmt if isinstance(fmt, str) else None,
         money if isinstance(money, str) else None,
         lang if lang in ("en", "nb") else None,
+        cache,
         tuple(problems),
     )
 

@@ -35,6 +35,8 @@ class Request:
     """Files the command will write: refused before allocating if one is an input."""
     application: str | None = None
     """An application the run must contain, whose story is told (for explain)."""
+    cache: bool = False
+    """Whether loading may use the cache of unchanged inputs (the CLI's default; --no-cache)."""
 
     def override_words(self) -> tuple[str, ...]:
         """The command-line overrides as the stamp lists them."""
@@ -129,7 +131,7 @@ def allocate_run(request: Request, progress: Progress | None = None) -> Run:
 
     day = parse_as_of(request.as_of)
     bundle, _, warnings, files = load_what_if(
-        request.paths, request.scenarios, request.sets, progress
+        request.paths, request.scenarios, request.sets, progress, cache=request.cache
     )
     application = request.application
     if application is not None and application not in bundle.applications:

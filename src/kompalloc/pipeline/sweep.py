@@ -100,7 +100,7 @@ def sweep_run(
         raise UsageError("sweep needs --pool POOL: the pool whose cap varies")
     day = parse_as_of(request.as_of)
     bundle, _, warnings, files = load_what_if(
-        request.paths, request.scenarios, request.sets, progress
+        request.paths, request.scenarios, request.sets, progress, cache=request.cache
     )
     bundle, left_out = as_of(bundle, day)
     if pool not in bundle.pools:

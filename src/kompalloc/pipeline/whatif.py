@@ -38,6 +38,8 @@ def what_if_runs(
     specs: Sequence[str],
     sets: Sequence[str] = (),
     progress: Progress | None = None,
+    *,
+    cache: bool = False,
 ) -> WhatIf:
     """The base bundle and one outcome per spec ('' is the base itself), all valid.
 
@@ -50,20 +52,20 @@ def what_if_runs(
     from kompalloc.scenarios import SET_SOURCE, SetPathError, read_plan, read_sets, what_if
     from kompalloc.scenarios.changes import Plan
 
-    base, diagnostics = load_checked(paths, progress=progress)
+    base, diagnostics = load_checked(paths, progress=progress, cache=cache)
     if exit_code_of(diagnostics) != EXIT_OK:
         raise Refused(diagnostics, len(base.files))
     loading = [d for d in diagnostics if d.code.value < LOADING_CODES]
     problems: list[Diagnostic] = []
-    cache: dict[str, tuple[Scenario | None, list[Diagnostic]]] = {}
+    scenarios_read: dict[str, tuple[Scenario | None, list[Diagnostic]]] = {}
 
     def read(path: str) -> tuple[Scenario | None, list[Diagnostic]]:
         from kompalloc.scenarios import read_scenario
 
-        if path not in cache:
-            cache[path] = read_scenario(path)
-            problems.extend(cache[path][1])
-        return cache[path]
+        if path not in scenarios_read:
+            scenarios_read[path] = read_scenario(path)
+            problems.extend(scenarios_read[path][1])
+        return scenarios_read[path]
 
     plans: list[Plan | None] = [Plan((), "") if not s else read_plan(s, read)[0] for s in specs]
     try:
@@ -71,7 +73,7 @@ def what_if_runs(
     except SetPathError as exc:
         raise UsageError(str(exc)) from None
     problems.extend(set_problems)
-    files = (*base.files, *cache)
+    files = (*base.files, *scenarios_read)
     policy, own = project_policy(), file_policies()
     found: list[Diagnostic] = [*loading, *enforce(problems, policy, own)]
     failing: list[str] = []
@@ -104,6 +106,8 @@ def load_what_if(
     scenarios: Sequence[str] = (),
     sets: Sequence[str] = (),
     progress: Progress | None = None,
+    *,
+    cache: bool = False,
 ) -> tuple[Bundle, Outcome | None, list[Diagnostic], int]:
     """The bundle to allocate: the files, then every scenario in order, then --set.
 
@@ -111,11 +115,11 @@ def load_what_if(
     files there are. Input with errors raises Refused.
     """
     if not scenarios and not sets:
-        bundle, diagnostics = load_checked(paths, progress=progress)
+        bundle, diagnostics = load_checked(paths, progress=progress, cache=cache)
         if exit_code_of(diagnostics) != EXIT_OK:
             raise Refused(diagnostics, len(bundle.files))
         return bundle, None, diagnostics, len(bundle.files)
-    runs = what_if_runs(paths, ["+".join(scenarios)], sets, progress)
+    runs = what_if_runs(paths, ["+".join(scenarios)], sets, progress, cache=cache)
     outcome = runs.outcomes[0]
     assert outcome.bundle is not None
     return outcome.bundle, outcome, runs.warnings, len(runs.files)
@@ -126,6 +130,8 @@ def effective_text(
     scenarios: Sequence[str] = (),
     sets: Sequence[str] = (),
     progress: Progress | None = None,
+    *,
+    cache: bool = False,
 ) -> tuple[str, Bundle, list[Diagnostic]]:
     """The data the scenarios and --set produce, as kompalloc YAML (``--effective``).
 
@@ -134,7 +140,7 @@ def effective_text(
     """
     from kompalloc.scenarios.effective import effective_yaml
 
-    runs = what_if_runs(paths, ["+".join(scenarios)], sets, progress)
+    runs = what_if_runs(paths, ["+".join(scenarios)], sets, progress, cache=cache)
     outcome = runs.outcomes[0]
     assert outcome.bundle is not None
     text = effective_yaml(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, assert_never
 
@@ -92,15 +92,37 @@ def csv_table(tables: Sequence[Table]) -> Table:
 
 def _plain_text(shown: Sequence[Shown], width: int) -> str:
     """``shown`` as Rich prints it without colour on a console this wide."""
+    return plain_text(shown, width)
+
+
+def plain_text(shown: Sequence[Shown], width: int) -> str:
+    """``shown`` as Rich prints it without colour on a console this wide, the fast tables
+    rendered straight to text.
+
+    Printing a table makes Rich split its segments into lines, crop each to the width and join
+    them again: for a large table, more time than rendering it. A FastTable's lines are already
+    the width's (no longer) and end in a newline, and without colour a segment prints as its
+    text, so its text is the join of what it renders; anything else is printed by Rich.
+    tests/reporting/test_plain_text.py compares the two over the reports.
+    """
     import io
 
     from rich.console import Console
 
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, highlight=False)
+    from kompalloc.reporting.render import FastTable
+
+    console = Console(file=io.StringIO(), width=width, color_system=None, highlight=False)
+    parts: list[str] = []
     for item in shown:
-        item.print_on(console)
-    return buffer.getvalue()
+        if type(item.renderable) is FastTable and item.style is None:
+            made = item.renderable.plain_text(console)
+            if made is not None:
+                parts.append(made)
+                continue
+        with console.capture() as captured:
+            item.print_on(console)
+        parts.append(captured.get())
+    return "".join(parts)
 
 
 def _with_notes(text: str, notes: Sequence[str], footer: str) -> str:
@@ -155,14 +177,49 @@ def render_output(
         case Format.CSV:
             return render.csv_text(csv_table(tables), csv_dialect)
         case Format.JSON:
-            whole = {**document, "tables": {t.key: render.table_json(t) for t in tables}}
-            return render.json_text(whole)
+            return "".join(render.json_chunks(document, tables))
         case Format.XLSX:
             from kompalloc.reporting.xlsx import xlsx_bytes
 
             return xlsx_bytes(tables, document, notes=notes)
         case _:
             assert_never(fmt)
+
+
+def stream_output(
+    tables: Sequence[Table],
+    fmt: Format,
+    *,
+    document: Mapping[str, Any],
+    money: str = "kr",
+    notes: Sequence[str] = (),
+    footer: str = "",
+    extra: Sequence[RenderableType] = (),
+    width: int = FILE_WIDTH,
+    title: str = "kompalloc report",
+    csv_dialect: CsvDialect = CsvDialect.PLAIN,
+    lang: Lang = Lang.EN,
+) -> Iterable[str] | bytes:
+    """What :func:`render_output` gives, as pieces of text to write as they come (JSON is made
+    one row at a time) or the bytes of a workbook."""
+    if fmt is Format.JSON:
+        from kompalloc.reporting import render
+
+        return render.json_chunks(document, tables)
+    rendered = render_output(
+        tables,
+        fmt,
+        document=document,
+        money=money,
+        notes=notes,
+        footer=footer,
+        extra=extra,
+        width=width,
+        title=title,
+        csv_dialect=csv_dialect,
+        lang=lang,
+    )
+    return rendered if isinstance(rendered, bytes) else (rendered,)
 
 
 def _page(

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -224,11 +224,27 @@ class FastTable:
         return Measurement.get(console, options, self.rich_table())
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        count = len(self.columns)
-        if not count or options.max_width - (count - 1) < 2 * count:
+        if not self._fast(options):
             yield self.rich_table()  # nothing to gain, and Rich's corner cases stay Rich's
             return
         yield from _render_fast(self, console, options)
+
+    def _fast(self, options: ConsoleOptions) -> bool:
+        count = len(self.columns)
+        return bool(count) and options.max_width - (count - 1) >= 2 * count
+
+    def plain_text(self, console: Console) -> str | None:
+        """What printing it on ``console`` (no colour, no record) writes, made without Rich's
+        printing; None where Rich renders the table itself."""
+        if not self._fast(console.options):
+            return None
+        lines = _render_fast(self, console, console.options, as_text=True)
+        text = "".join([s if type(s) is str else s.text for s in lines])  # type: ignore[union-attr]
+        # Columns that cannot be narrower than their longest number make lines wider than a
+        # very narrow console (below the 60 columns the layout is made for); Rich crops those.
+        if any(len(line) > console.width for line in text.split("\n")):
+            return None
+        return text
 
 
 _PLAIN_CHARS: dict[str, bool] = {}
@@ -313,8 +329,11 @@ def _collapse_widths(widths: list[int], wrapable: list[bool], max_width: int) ->
     return widths
 
 
-def _render_fast(table: FastTable, console: Console, options: ConsoleOptions) -> RenderResult:
-    """What Rich's ``Table.__rich_console__`` yields for ``table.rich_table()``, step by step."""
+def _render_fast(
+    table: FastTable, console: Console, options: ConsoleOptions, *, as_text: bool = False
+) -> RenderResult:
+    """What Rich's ``Table.__rich_console__`` yields for ``table.rich_table()``, step by step;
+    with ``as_text`` (a console without colour), the body's lines as plain strings."""
     from rich.measure import Measurement
     from rich.padding import Padding
     from rich.segment import Segment
@@ -431,7 +450,7 @@ def _render_fast(table: FastTable, console: Console, options: ConsoleOptions) ->
         divider(the_box.mid_vertical),
         divider(the_box.mid_vertical if table.show_footer else the_box.foot_vertical),
     )
-    yield from _body(table, console, widths, pads, cell_options, plain, dividers, merge)
+    yield from _body(table, console, widths, pads, cell_options, plain, dividers, merge, as_text)
 
     if table.show_footer:
         yield Segment(the_box.get_row(widths, "foot", edge=False), border)
@@ -455,6 +474,7 @@ def _body(
     plain: dict[str, bool],
     dividers: tuple[Segment, Segment],
     merge: bool,
+    as_text: bool = False,
 ) -> RenderResult:
     """The body rows as Rich's table renders them, with ``dividers`` between the cells of every
     row but the last and of the last: each distinct cell of a column made once, by hand when its
@@ -499,6 +519,12 @@ def _body(
             firsts = [{text: lines[0] for text, lines in cells.items()} for cells in texts]
             for sep, part in ((dividers[0].text, rows[:-1]), (dividers[1].text, rows[-1:])):
                 join = sep.join
+                if as_text:  # plain text: each line a string, its newline included
+                    yield from [
+                        join([first[cell] for first, cell in zip(firsts, row, strict=True)]) + "\n"
+                        for row in part
+                    ]
+                    continue
                 for row in part:
                     yield Segment(
                         join([first[text] for first, text in zip(firsts, row, strict=True)])
@@ -822,9 +848,7 @@ def csv_chunks(table: Table, dialect: CsvDialect = CsvDialect.PLAIN) -> Iterator
     ';', CRLF, amounts in kroner with two decimals after a comma in ``*_kr`` columns."""
     nb = dialect is CsvDialect.EXCEL_NB
     buffer = io.StringIO()
-    writer = csv.writer(
-        buffer, delimiter=";" if nb else ",", lineterminator="\r\n" if nb else "\n"
-    )
+    writer = csv.writer(buffer, delimiter=";" if nb else ",", lineterminator="\r\n" if nb else "\n")
     columns = table.columns
     if nb:
         buffer.write("\ufeff")
@@ -897,3 +921,57 @@ def table_json(table: Table) -> dict[str, Any]:
 def json_text(document: dict[str, Any]) -> str:
     """Stable, readable JSON."""
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _dumps(value: Any, level: int) -> str:
+    """``value`` as json_text lays it out ``level`` containers deep (strings hold no newline)."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return text.replace("\n", "\n" + "  " * level) if level and "\n" in text else text
+
+
+def json_chunks(document: Mapping[str, Any], tables: Sequence[Table]) -> Iterator[str]:
+    """``json_text({**document, "tables": {t.key: table_json(t) for t in tables}})``, byte for
+    byte, in pieces made as they are written: one row's record at a time, so the whole text and
+    the records of every row never exist at once."""
+    keys = list(document)
+    if "tables" not in document:
+        keys.append("tables")
+    yield "{"
+    for i, key in enumerate(keys):
+        yield ("," if i else "") + "\n  " + json.dumps(key, ensure_ascii=False) + ": "
+        if key == "tables":
+            yield from _tables_chunks(tables)
+        else:
+            yield _dumps(document[key], 1)
+    yield "\n}\n"
+
+
+def _tables_chunks(tables: Sequence[Table]) -> Iterator[str]:
+    # As a dict keeps them: the last table of a key, in the first one's place.
+    by_key = {t.key: t for t in tables}
+    if not by_key:
+        yield "{}"
+        return
+    yield "{"
+    for i, (key, table) in enumerate(by_key.items()):
+        yield ("," if i else "") + "\n    " + json.dumps(key, ensure_ascii=False) + ": {"
+        yield '\n      "title": ' + _dumps(table.title, 3) + ","
+        yield '\n      "rows": '
+        columns = [(_csv_header(c), c) for c in table.columns]
+        if not table.rows:
+            yield "[]"
+        else:
+            yield "["
+            first = True
+            for row in table.rows:
+                record = {key: _machine(v, c) for v, (key, c) in zip(row, columns, strict=True)}
+                yield ("\n        " if first else ",\n        ") + _dumps(record, 4)
+                first = False
+            yield "\n      ]"
+        totals = None
+        if table.totals:
+            totals = {
+                key: _machine(v, c) for v, (key, c) in zip(table.totals, columns, strict=True)
+            }
+        yield ',\n      "totals": ' + _dumps(totals, 3) + "\n    }"
+    yield "\n  }"

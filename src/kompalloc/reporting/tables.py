@@ -346,11 +346,18 @@ def rounds_table(bundle: Bundle, allocation: Allocation) -> Table:
         tree.roots.values(),
         key=lambda p: (norwegian_key(_scheme_name(bundle, p.scheme)), p.year or 0),
     )
+    # One pass over the grants counts every round's statuses (not one pass per round).
+    counts: dict[str, dict[Status, int]] = {}
+    for grant in allocation.grants:
+        if grant.pools:
+            own = counts.get(grant.pools[0])
+            if own is None:
+                own = counts[grant.pools[0]] = dict.fromkeys(Status, 0)
+            own[grant.status] += 1
     for root in roots:
-        grants = [g for g in allocation.grants if g.pools and g.pools[0] == root.id]
-        if not grants:
+        count = counts.get(root.id)
+        if count is None:
             continue
-        count = {s: sum(g.status is s for g in grants) for s in Status}
         r = allocation.pools[root.id]
         info = allocation.rounds.get(root.id)
         rows.append(
