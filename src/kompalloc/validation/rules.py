@@ -62,7 +62,11 @@ def references(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
     for pool in pools:
         yield from _reference(bundle, pool, Section.POOLS, "scheme", Section.SCHEMES, pool.scheme)
         yield from _reference(bundle, pool, Section.POOLS, "parent", Section.POOLS, pool.parent)
+        named: set[str] = set()
         for i, cluster in enumerate(pool.clusters or ()):
+            if cluster in named:
+                continue  # one diagnostic per unknown id, however often the list names it
+            named.add(cluster)
             yield from _reference(
                 bundle, pool, Section.POOLS, "clusters", Section.CLUSTERS, cluster, i
             )
