@@ -156,12 +156,16 @@ def _decode(
             data = data[3:]
         try:
             return data.decode(encoding), encoding, []
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            message = (
-                f"{path} is not {encoding}: byte 0x{data[exc.start]:02x} on line {line} "
-                "cannot be decoded"
-            )
+        except UnicodeError as exc:  # UnicodeDecodeError, or a codec's own (idna, undefined)
+            start = getattr(exc, "start", None)
+            if isinstance(start, int) and start < len(data):
+                line = data[:start].count(b"\n") + 1
+                message = (
+                    f"{path} is not {encoding}: byte 0x{data[start]:02x} on line {line} "
+                    "cannot be decoded"
+                )
+            else:
+                message = f"{path} cannot be decoded as {encoding}"
             hint = "fix 'encoding:' in the mapping, or leave it out to detect it"
             return None, encoding, [_refuse(path, message, hint)]
     for bom, name in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
