@@ -98,6 +98,7 @@ class Code(StrEnum):
     BAD_CELL_DATE = "KA607"
     ROW_TOO_WIDE = "KA608"
     NO_ROWS = "KA609"
+    FORMULA_WITHOUT_VALUE = "KA610"
     # KA7xx: scenarios
     SCENARIO_UNKNOWN_ID = "KA701"
     SCENARIO_ID_EXISTS = "KA702"

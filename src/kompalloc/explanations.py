@@ -293,6 +293,10 @@ EXPLANATIONS: dict[Code, tuple[str, str]] = {
         "warning: the export has a header row but no applications",
         "check that you exported the right list",
     ),
+    Code.FORMULA_WITHOUT_VALUE: (
+        "a workbook cell the mapping uses holds a formula but no computed value (the workbook was written by openpyxl, pandas or LibreOffice headless and never saved by a spreadsheet program), so its value is unknown",
+        "open and save the workbook in a spreadsheet program, or paste the values, then import again",
+    ),
     Code.SCENARIO_UNKNOWN_ID: (
         'a scenario changes an entry that does not exist, or that an earlier scenario of the run removed (a "did you mean" hint when one is close)',
         "fix the id, or check the order of the scenarios",

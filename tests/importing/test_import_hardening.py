@@ -47,3 +47,54 @@ def test_a_text_encoding_that_fails_on_the_export_is_ka601(
     result = invoke(runner, "import", str(EXPORT), "--mapping", str(mapping))
     assert result.exit_code == 2
     assert "error KA601" in result.stderr
+
+
+# Formula cells ------------------------------------------------------------------------------
+
+HEADER = ["Søknads-ID", "Søker", "Tittel", "Klynge", "Omsøkt beløp", "Innsendt", "Minste beløp", "Notat"]
+SMALL_MAPPING = """\
+columns:
+  id: Søknads-ID
+  institution: {column: Søker, map: {Fagskolen i Viken: fagskolen-viken}}
+  title: Tittel
+  cluster: {column: Klynge, map: {Kongsberg: kongsberg}}
+  requested: Omsøkt beløp
+  submitted: Innsendt
+  min_grant: Minste beløp
+defaults: {scheme: industrifagskolen, year: 2021, partial: true}
+"""
+
+
+def _workbook(tmp_path: Path, min_grant: object, note: object = None) -> tuple[Path, Path]:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    ws = workbook.active
+    assert ws is not None
+    ws.append(HEADER)
+    ws.append(["H-1", "Fagskolen i Viken", "T", "Kongsberg", 1000000, "2021-09-01", min_grant, note])
+    export = tmp_path / "soknader.xlsx"
+    workbook.save(export)  # openpyxl stores formulas without computed values
+    mapping = tmp_path / "small.mapping"
+    mapping.write_text(SMALL_MAPPING, encoding="utf-8")
+    return export, mapping
+
+
+def test_a_formula_without_a_value_in_a_used_column_is_a_located_error(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    export, mapping = _workbook(tmp_path, "=E2*0.5")
+    result = invoke(runner, "import", str(export), "--mapping", str(mapping))
+    assert result.exit_code == 1
+    assert f"{export}:2:7: error KA610" in result.stderr
+    assert "'=E2*0.5'" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_formula_in_a_column_the_mapping_does_not_use_is_no_problem(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    export, mapping = _workbook(tmp_path, 500000, note="=A2")
+    result = invoke(runner, "import", str(export), "--mapping", str(mapping))
+    assert result.exit_code == 0, result.stderr
+    assert 'min_grant: "500 000 kr"' in result.stdout

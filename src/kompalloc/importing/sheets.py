@@ -20,13 +20,27 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from kompalloc.diagnostics import Code, Diagnostic, did_you_mean, error, warning
 from kompalloc.importing.mapping import DELIMITERS, normal
 from kompalloc.source import Span, file_span
 
-CellValue = str | int | float | Decimal | bool | datetime | date | time | timedelta | None
-"""What a cell can hold: CSV cells are text; workbook cells also numbers, booleans and dates."""
+
+class Formula(NamedTuple):
+    """A workbook cell with a formula but no computed value: the workbook was written by a
+    program that does not calculate (openpyxl, pandas, LibreOffice headless) and never
+    saved by one that does. Its value is unknown, so a mapping that uses it is refused."""
+
+    text: str
+    """The formula, e.g. ``=G2*0.5``."""
+
+
+CellValue = (
+    str | int | float | Decimal | bool | datetime | date | time | timedelta | Formula | None
+)
+"""What a cell can hold: CSV cells are text; workbook cells also numbers, booleans, dates, and
+formulas whose value is unknown."""
 
 MAX_EXPORT_BYTES = 64 * 1024 * 1024
 """The same limit as for YAML files: no export of applications comes near it."""
@@ -315,6 +329,8 @@ def _blank(cell: CellValue) -> bool:
 def _text(cell: CellValue) -> str:
     if cell is None:
         return ""
+    if isinstance(cell, Formula):
+        return cell.text
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return str(cell)
@@ -363,6 +379,8 @@ def _read_xlsx(
             (number, tuple(_cell(c) for c in cells))
             for number, cells in enumerate(worksheet.iter_rows(values_only=True), start=1)
         ]
+        if any(c is None for _, cells in rows for c in cells):
+            rows = _formulas(path, chosen, rows)
     except Exception as exc:  # a damaged worksheet
         return _unreadable(
             path,
@@ -376,6 +394,35 @@ def _read_xlsx(
     if split is None:
         return None, out
     return Sheet(path, "xlsx", header_row, split[0], split[1], sheet=chosen), out
+
+
+def _formulas(
+    path: str, sheet: str, rows: list[tuple[int, tuple[CellValue, ...]]]
+) -> list[tuple[int, tuple[CellValue, ...]]]:
+    """``rows`` with each empty cell that holds a formula (without a stored value) as a Formula.
+
+    A workbook read for values gives no value, not the formula, for such cells: only a second
+    read, for formulas, tells them from empty cells.
+    """
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=False)
+    try:
+        worksheet = workbook[sheet]
+        reset = getattr(worksheet, "reset_dimensions", None)
+        if reset is not None:
+            reset()
+        out: list[tuple[int, tuple[CellValue, ...]]] = []
+        for (number, cells), written in zip(rows, worksheet.iter_rows(values_only=True), strict=False):
+            kept: list[CellValue] = list(cells)
+            for i, cell in enumerate(cells):
+                formula = written[i] if i < len(written) else None
+                if cell is None and isinstance(formula, str) and formula.startswith("="):
+                    kept[i] = Formula(formula)
+            out.append((number, tuple(kept)))
+        return out + rows[len(out) :]
+    finally:
+        workbook.close()
 
 
 def _cell(value: object) -> CellValue:
