@@ -14,8 +14,12 @@ are integers; shares are fractions with the format ``0.0 %``. A last worksheet, 
 carries the reproducibility stamp.
 
 Amounts leave the exact integer øre only here, as decimal text in the file: ``Decimal(øre) / 100``,
-never float arithmetic; Excel reads that text as a number exactly for any amount below
-10 000 000 000 000 kr (15 significant digits).
+never float arithmetic. A workbook keeps a number as a double, which holds 15 significant digits
+exactly: an amount with more (over about 10 000 000 000 000 kr, a sum of such amounts, or a
+mistyped cap) is written as text, ``9 007 199 254 740 993,01 kr``, so that it survives to the
+øre instead of becoming a nearby number. Validation does not limit amounts to what a workbook
+holds, since JSON and CSV carry any amount exactly and totals can pass the limit when no single
+amount does.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from kompalloc.money import ORE_PER_KRONE
+from kompalloc.money import ORE_PER_KRONE, format_kr
 from kompalloc.reporting.tables import Cell, Column, Kind, Table
 
 if TYPE_CHECKING:
@@ -41,10 +45,18 @@ _MAX_WIDTH = 60
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
-def money_value(ore: int) -> int | Decimal:
-    """Øre as kroner for a number cell: an int when whole, else an exact Decimal."""
+EXACT_DIGITS = 15
+"""Significant digits a workbook number (a double) holds exactly, as Excel shows them."""
+
+
+def money_value(ore: int) -> int | Decimal | str:
+    """Øre as kroner for a number cell: an int when whole, else an exact Decimal; as text
+    (``format_kr``) when the amount has more significant digits than a workbook keeps."""
     kroner, rest = divmod(ore, ORE_PER_KRONE)
-    return kroner if rest == 0 else Decimal(ore) / ORE_PER_KRONE
+    value = kroner if rest == 0 else Decimal(ore) / ORE_PER_KRONE
+    if len(Decimal(value).normalize().as_tuple().digits) > EXACT_DIGITS:
+        return format_kr(ore, space=" ")
+    return value
 
 
 def share_value(cell: tuple[int, int]) -> Decimal | None:
@@ -60,7 +72,10 @@ def cell_value(cell: Cell, column: Column) -> tuple[Any, str | None]:
     if cell is None:
         return None, None
     if column.kind is Kind.MONEY and isinstance(cell, int):
-        return money_value(cell), KRONER if cell % ORE_PER_KRONE == 0 else KRONER_ORE
+        value = money_value(cell)
+        if isinstance(value, str):
+            return value, None
+        return value, KRONER if cell % ORE_PER_KRONE == 0 else KRONER_ORE
     if column.kind is Kind.SHARE and isinstance(cell, tuple):
         return share_value(cell), PERCENT
     if column.kind in (Kind.COUNT, Kind.NUMBER) and isinstance(cell, int):
