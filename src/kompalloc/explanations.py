@@ -145,6 +145,10 @@ EXPLANATIONS: dict[Code, tuple[str, str]] = {
         "a pool without `parent` lacks `scheme` or `year`",
         "add them, or a parent",
     ),
+    Code.NO_SCHEMES_LOADED: (
+        "no scheme is loaded, so the references of the files loaded cannot be checked (one diagnostic instead of one per reference): the scheme files were probably left out",
+        "add the files that define the schemes, e.g. `kompalloc validate schemes examples/national-2021`",
+    ),
     Code.COMMITTED_OVER_CAP: (
         "committed money is more than the pool's cap",
         "check both amounts",

@@ -98,3 +98,32 @@ def test_a_formula_in_a_column_the_mapping_does_not_use_is_no_problem(
     result = invoke(runner, "import", str(export), "--mapping", str(mapping))
     assert result.exit_code == 0, result.stderr
     assert 'min_grant: "500 000 kr"' in result.stdout
+
+
+# Positions and unreadable exports -----------------------------------------------------------
+
+
+def test_ka602_points_at_the_line_of_the_bad_byte(tmp_path: Path, runner: CliRunner) -> None:
+    export = tmp_path / "s.csv"
+    export.write_bytes(EXPORT.read_bytes().replace("Sunnmøre".encode(), "Sunnm\xf8re".encode("cp1252"), 1))
+    line = next(
+        i for i, text in enumerate(export.read_bytes().split(b"\n"), start=1) if b"\xf8" in text
+    )
+    result = invoke(runner, "import", str(export), "--mapping", str(MAPPING))
+    assert f"{export}:{line}:" in result.stderr and "warning KA602" in result.stderr
+    assert f"{export}:{line}:1:" not in result.stderr  # the column of the byte, not of the line
+
+
+def test_ka601_no_header_row_points_at_the_row(tmp_path: Path, runner: CliRunner) -> None:
+    export = tmp_path / "s.csv"
+    export.write_text("x;y\n;\n" + EXPORT.read_text(encoding="utf-8"), encoding="utf-8")
+    mapping = _mapping(tmp_path, "header_row: 2")
+    result = invoke(runner, "import", str(export), "--mapping", str(mapping))
+    assert result.exit_code == 2
+    assert f"{export}:2:1: error KA601" in result.stderr
+
+
+def test_a_folder_as_the_export_is_ka002_and_exit_2(tmp_path: Path, runner: CliRunner) -> None:
+    result = invoke(runner, "import", str(tmp_path), "--mapping", str(MAPPING))
+    assert result.exit_code == 2
+    assert "error KA002" in result.stderr

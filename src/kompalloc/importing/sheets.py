@@ -135,10 +135,11 @@ def _read_bytes(path: str) -> tuple[bytes | None, list[Diagnostic]]:
         return None, [error(Code.PATH_NOT_FOUND, f"no such file: {path}", span)]
     except OSError as exc:
         return None, [error(Code.PATH_UNREADABLE, f"cannot read {path}: {exc.strerror}", span)]
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):  # a folder, a FIFO, a device: refused before reading
+        os.close(fd)
+        return None, [error(Code.PATH_UNREADABLE, f"{path} is not a regular file", span)]
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return None, [error(Code.PATH_UNREADABLE, f"{path} is not a regular file", span)]
         if info.st_size > MAX_EXPORT_BYTES:
             return None, [error(Code.FILE_TOO_LARGE, f"{path} is larger than 64 MiB", span)]
         try:
@@ -150,8 +151,17 @@ def _read_bytes(path: str) -> tuple[bytes | None, list[Diagnostic]]:
     return data, []
 
 
-def _refuse(path: str, message: str, hint: str | None = None) -> Diagnostic:
-    return error(Code.EXPORT_UNREADABLE, message, file_span(path), hint=hint)
+def _refuse(path: str, message: str, hint: str | None = None, span: Span | None = None) -> Diagnostic:
+    return error(Code.EXPORT_UNREADABLE, message, span or file_span(path), hint=hint)
+
+
+def _byte_span(path: str, data: bytes, index: int) -> tuple[int, Span]:
+    """The line of ``data[index]`` and a span on it (the column counts characters before it,
+    as far as they decode), for a byte that cannot be decoded."""
+    line = data[:index].count(b"\n") + 1
+    start = data.rfind(b"\n", 0, index) + 1
+    column = len(data[start:index].decode("utf-8", errors="replace")) + 1
+    return line, Span(path, line, column, line, column + 1)
 
 
 def _unreadable(path: str, message: str, hint: str | None = None) -> tuple[None, list[Diagnostic]]:
@@ -172,8 +182,9 @@ def _decode(
             return data.decode(encoding), encoding, []
         except UnicodeError as exc:  # UnicodeDecodeError, or a codec's own (idna, undefined)
             start = getattr(exc, "start", None)
+            span = None
             if isinstance(start, int) and start < len(data):
-                line = data[:start].count(b"\n") + 1
+                line, span = _byte_span(path, data, start)
                 message = (
                     f"{path} is not {encoding}: byte 0x{data[start]:02x} on line {line} "
                     "cannot be decoded"
@@ -181,7 +192,7 @@ def _decode(
             else:
                 message = f"{path} cannot be decoded as {encoding}"
             hint = "fix 'encoding:' in the mapping, or leave it out to detect it"
-            return None, encoding, [_refuse(path, message, hint)]
+            return None, encoding, [_refuse(path, message, hint, span)]
     for bom, name in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):  # Excel's "Unicode text": UTF-16, cells separated by tabs
             try:
@@ -198,7 +209,7 @@ def _decode(
     if sample and sample.count(0) * 4 >= len(sample):
         message = f"{path} looks like UTF-16 text without a byte-order mark"
         return None, "", [_refuse(path, message, _SAVE_AS)]
-    line = data[:bad].count(b"\n") + 1
+    line, span = _byte_span(path, data, bad)
     try:
         text, used = data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
@@ -211,7 +222,7 @@ def _decode(
             warning(
                 Code.EXPORT_ENCODING,
                 f"{path} is not UTF-8 (byte 0x{data[bad]:02x} on line {line}); read it as {shown}",
-                file_span(path),
+                span,
                 hint="check that æ, ø and å came out right; save the export as CSV UTF-8, "
                 f"or write 'encoding: {used}' in the mapping",
             )
@@ -311,7 +322,7 @@ def _split_header(
             error(
                 Code.EXPORT_UNREADABLE,
                 f"{path} has no header row: {where} is empty or missing",
-                file_span(path),
+                file_span(path) if header is None else Span(path, header_row, 1, header_row, 2),
                 hint="the header row names the columns; set 'header_row' in the mapping if it is "
                 "not row 1",
             )
