@@ -39,7 +39,7 @@ def test_the_issues_amount_survives() -> None:
     ore = 900719925474099301  # 9 007 199 254 740 993,01 kr
     (value,) = _read_back([ore])
     assert _ore(value) == ore
-    assert value == "9 007 199 254 740 993,01 kr"
+    assert value == "9007199254740993,01"
 
 
 def test_ordinary_amounts_stay_numbers() -> None:
