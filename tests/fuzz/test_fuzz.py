@@ -84,24 +84,28 @@ def line_count(data: bytes) -> int:
     return max(1, len(lines))
 
 
-def assert_inside(files: Mapping[str, bytes], located: Iterable[tuple[str, int]]) -> None:
-    """Every (file, line) of a diagnostic is a line of that file (when it is one we wrote)."""
+def assert_inside(
+    files: Mapping[str, bytes], located: Iterable[tuple[str, int]], *, ends: bool = False
+) -> None:
+    """Every (file, line) of a diagnostic is a line of that file (when it is one we wrote).
+
+    ``ends``: the lines are where spans end, exclusive: the end of the file (the line after the
+    last line break) is a position of the file too.
+    """
     for name, line in located:
         if name in files:
-            assert 1 <= line <= line_count(files[name]), (name, line, line_count(files[name]))
+            lines = line_count(files[name]) + ends
+            assert 1 <= line <= lines, (name, line, lines)
 
 
 def text_positions(output: str) -> list[tuple[str, int]]:
     return [(m["file"], int(m["line"])) for m in LOCATED.finditer(output)]
 
 
-def json_positions(document: dict[str, Any]) -> list[tuple[str, int]]:
-    out = []
-    for d in document["diagnostics"]:
-        out.append((d["file"], d["start"]["line"]))
-        if d["end"]["line"] >= 1:
-            out.append((d["file"], d["end"]["line"]))
-    return out
+def json_positions(document: dict[str, Any], end: bool = False) -> list[tuple[str, int]]:
+    """Where each diagnostic of validate's JSON starts (or, with ``end``, ends when it has an end)."""
+    key = "end" if end else "start"
+    return [(d["file"], d[key]["line"]) for d in document["diagnostics"] if d[key]["line"] >= 1]
 
 
 def assert_linear(output: str, inputs: int) -> None:
@@ -163,6 +167,7 @@ def test_mutants_of_the_bundled_files(case: tuple[Round, int, bytes]) -> None:
         assert result.exit_code in (0, 1, 2)
         document = json.loads(result.stdout)
         assert_inside(files, json_positions(document))
+        assert_inside(files, json_positions(document, end=True), ends=True)
         assert_linear(result.stdout, inputs)
 
         alone = run("validate", str(path))  # the text view: windows, carets, escapes
