@@ -64,6 +64,7 @@ class Code(StrEnum):
     TIED_APPLICATIONS = "KA311"
     BAD_APPORTIONMENT = "KA312"
     EARMARK_NEEDS_PRIORITY = "KA313"
+    NO_SCHEMES_LOADED = "KA314"
     # KA4xx: money that cannot add up
     COMMITTED_OVER_CAP = "KA401"
     SUBPOOL_CAPS_OVER_PARENT = "KA402"
@@ -98,6 +99,7 @@ class Code(StrEnum):
     BAD_CELL_DATE = "KA607"
     ROW_TOO_WIDE = "KA608"
     NO_ROWS = "KA609"
+    FORMULA_WITHOUT_VALUE = "KA610"
     # KA7xx: scenarios
     SCENARIO_UNKNOWN_ID = "KA701"
     SCENARIO_ID_EXISTS = "KA702"

@@ -145,6 +145,10 @@ EXPLANATIONS: dict[Code, tuple[str, str]] = {
         "a pool without `parent` lacks `scheme` or `year`",
         "add them, or a parent",
     ),
+    Code.NO_SCHEMES_LOADED: (
+        "no scheme is loaded, so the references of the files loaded cannot be checked (one diagnostic instead of one per reference): the scheme files were probably left out",
+        "add the files that define the schemes, e.g. `kompalloc validate schemes examples/national-2021`",
+    ),
     Code.COMMITTED_OVER_CAP: (
         "committed money is more than the pool's cap",
         "check both amounts",
@@ -292,6 +296,10 @@ EXPLANATIONS: dict[Code, tuple[str, str]] = {
     Code.NO_ROWS: (
         "warning: the export has a header row but no applications",
         "check that you exported the right list",
+    ),
+    Code.FORMULA_WITHOUT_VALUE: (
+        "a workbook cell the mapping uses holds a formula but no computed value (the workbook was written by openpyxl, pandas or LibreOffice headless and never saved by a spreadsheet program), so its value is unknown",
+        "open and save the workbook in a spreadsheet program, or paste the values, then import again",
     ),
     Code.SCENARIO_UNKNOWN_ID: (
         'a scenario changes an entry that does not exist, or that an earlier scenario of the run removed (a "did you mean" hint when one is close)',

@@ -620,10 +620,10 @@ def test_a_tab_inside_a_value_is_fine(loaded: Loaded) -> None:
 @pytest.mark.parametrize(
     ("source", "expected", "began"),
     [
-        ("clusters: [a, b\n", ("KA101", 2, 1), "line 1, column 11"),
-        ("clusters: {a: {name: x}\n", ("KA101", 2, 1), "line 1, column 11"),
-        ('clusters:\n  a:\n    name: "x\n', ("KA101", 4, 1), "line 3, column 11"),
-        ("clusters:\n  a:\n    name: 'x\n    region: y\n", ("KA101", 5, 1), "line 3, column 11"),
+        ("clusters: [a, b\n", ("KA101", 1, 16), "line 1, column 11"),
+        ("clusters: {a: {name: x}\n", ("KA101", 1, 24), "line 1, column 11"),
+        ('clusters:\n  a:\n    name: "x\n', ("KA101", 3, 13), "line 3, column 11"),
+        ("clusters:\n  a:\n    name: 'x\n    region: y\n", ("KA101", 4, 14), "line 3, column 11"),
     ],
 )
 def test_unclosed_brackets_and_quotes_say_where_they_began(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -42,25 +42,16 @@ def command(
 
     Example: kompalloc check decisions.json schemes examples/national-2021
     """
-    import json
-
     from kompalloc.cli.console import stdout_console
     from kompalloc.cli.runs import allocation_run
     from kompalloc.money import format_kr
-    from kompalloc.pipeline.errors import EXIT_INVALID, UsageError
+    from kompalloc.pipeline.decisions import saved_decisions
+    from kompalloc.pipeline.errors import EXIT_INVALID
     from kompalloc.pipeline.files import inputs_digest
     from kompalloc.pipeline.run import Request
 
-    try:
-        saved: Any = json.loads(decisions.read_text(encoding="utf-8"))
-        rows = saved["tables"]["applications"]["rows"]
-        before = {r["application"]: (int(r["granted_ore"]), str(r["status"])) for r in rows}
-    except OSError as exc:
-        raise UsageError(f"cannot read {decisions}: {exc.strerror}") from None
-    except (ValueError, KeyError, TypeError):
-        raise UsageError(
-            f"{decisions} is not a decisions file from 'kompalloc allocate --format json'"
-        ) from None
+    saved = saved_decisions(decisions)
+    before = saved.grants
     request = Request(paths, method or (), as_of, scenario or (), set_ or (), cache=not no_cache)
     run = allocation_run(request, verbosity)
     bundle, allocation = run.bundle, run.allocation
@@ -82,7 +73,7 @@ def command(
                 f"({sign}{format_kr(abs(change))})"
             )
     digest = inputs_digest(bundle.files)
-    same_inputs = saved.get("inputs_sha256") == digest
+    same_inputs = saved.inputs_sha256 == digest
     total = len(before.keys() | after.keys())
     with stdout_console() as out:
         if not lines:

@@ -49,15 +49,20 @@ applications: {}
 def command(
     folder: Annotated[
         Path,
-        typer.Argument(help="The folder to create or fill (default: here).", show_default=False),
-    ] = Path(),
+        typer.Argument(
+            help="The folder to create or fill; '.' for the current folder (never by default).",
+            metavar="FOLDER",
+            show_default=False,
+        ),
+    ],
 ) -> None:
     """Create a working folder with a project file, the real schemes and an applications file.
 
     kompalloc.toml, the bundled real schemes under schemes/, an applications file that explains
     each key, and the JSON Schema for editors.
 
-    Existing files are never overwritten (exit 2 names them).
+    Existing files are never overwritten (exit 2 names them). The folder must be named:
+    'kompalloc init .' fills the current one.
 
     Example: kompalloc init my-round
     """

@@ -248,16 +248,18 @@ class _MappingReader:
         value = self.r.text(node, where)
         if is_invalid(value):
             return value
+        hint = "e.g. utf-8, cp1252 (Windows) or latin-1"
         try:
-            return codecs.lookup(value).name
+            info = codecs.lookup(value)
         except LookupError:
+            return self.r.fail(Code.BAD_CHOICE, f"unknown encoding '{value}'", node, where, hint)
+        # Codecs such as base64, rot13, hex, zlib or uu turn bytes into bytes (or text into
+        # text): they are not the encoding of a text file.
+        if not getattr(info, "_is_text_encoding", True):
             return self.r.fail(
-                Code.BAD_CHOICE,
-                f"unknown encoding '{value}'",
-                node,
-                where,
-                "e.g. utf-8, cp1252 (Windows) or latin-1",
+                Code.BAD_CHOICE, f"'{value}' is not a text encoding", node, where, hint
             )
+        return info.name
 
     def columns(self, node: Node) -> dict[str, tuple[ColumnSpec, ...]]:
         if isinstance(node, Bad):

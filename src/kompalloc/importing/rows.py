@@ -20,7 +20,7 @@ from typing import Any
 
 from kompalloc.diagnostics import Code, Diagnostic, did_you_mean, error, has_errors, warning
 from kompalloc.importing.mapping import APPLICATION_FIELDS, ColumnSpec, ImportMapping, Kind, kind_of
-from kompalloc.importing.sheets import CellValue, Sheet, column_letter
+from kompalloc.importing.sheets import CellValue, Formula, Sheet, column_letter
 from kompalloc.loading.convert import Reader, is_invalid
 from kompalloc.loading.nodes import Bad, Map, Node, Scalar, Seq
 from kompalloc.money import format_kr
@@ -324,6 +324,9 @@ class _Converter:
         value = cells[index] if index < len(cells) else None
         if _blank(value):
             return None
+        if isinstance(value, Formula):
+            self.formula(value, span, where)
+            return Bad(span)
         if spec.map is not None:
             text = self.text(value, span, where)
             if text is _INVALID or not isinstance(text, str):
@@ -355,6 +358,10 @@ class _Converter:
             span = self.sheet.span(number, index)
             first = first or span
             value = cells[index] if index < len(cells) else None
+            if isinstance(value, Formula):
+                self.formula(value, span, f"row {number}.{key}")
+                bad = True
+                continue
             text = self.text(value, span, f"row {number}.{key}")
             if text is _INVALID:
                 bad = True
@@ -384,6 +391,19 @@ class _Converter:
         if bad:
             return Bad(first or row_span)
         return Seq(items, first or row_span) if items else None
+
+    def formula(self, value: Formula, span: Span, where: str) -> None:
+        self.out.append(
+            error(
+                Code.FORMULA_WITHOUT_VALUE,
+                f"the cell holds the formula '{value.text}' but no computed value",
+                span,
+                where,
+                "the workbook was written by a program that does not calculate (openpyxl, "
+                "pandas, LibreOffice headless): open and save it in a spreadsheet program, "
+                "or paste the values, then import again",
+            )
+        )
 
     def unmapped(self, spec: ColumnSpec, text: str, span: Span, where: str) -> None:
         known = list(spec.map or {})

@@ -20,13 +20,27 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from kompalloc.diagnostics import Code, Diagnostic, did_you_mean, error, warning
 from kompalloc.importing.mapping import DELIMITERS, normal
 from kompalloc.source import Span, file_span
 
-CellValue = str | int | float | Decimal | bool | datetime | date | time | timedelta | None
-"""What a cell can hold: CSV cells are text; workbook cells also numbers, booleans and dates."""
+
+class Formula(NamedTuple):
+    """A workbook cell with a formula but no computed value: the workbook was written by a
+    program that does not calculate (openpyxl, pandas, LibreOffice headless) and never
+    saved by one that does. Its value is unknown, so a mapping that uses it is refused."""
+
+    text: str
+    """The formula, e.g. ``=G2*0.5``."""
+
+
+CellValue = (
+    str | int | float | Decimal | bool | datetime | date | time | timedelta | Formula | None
+)
+"""What a cell can hold: CSV cells are text; workbook cells also numbers, booleans, dates, and
+formulas whose value is unknown."""
 
 MAX_EXPORT_BYTES = 64 * 1024 * 1024
 """The same limit as for YAML files: no export of applications comes near it."""
@@ -121,10 +135,11 @@ def _read_bytes(path: str) -> tuple[bytes | None, list[Diagnostic]]:
         return None, [error(Code.PATH_NOT_FOUND, f"no such file: {path}", span)]
     except OSError as exc:
         return None, [error(Code.PATH_UNREADABLE, f"cannot read {path}: {exc.strerror}", span)]
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):  # a folder, a FIFO, a device: refused before reading
+        os.close(fd)
+        return None, [error(Code.PATH_UNREADABLE, f"{path} is not a regular file", span)]
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return None, [error(Code.PATH_UNREADABLE, f"{path} is not a regular file", span)]
         if info.st_size > MAX_EXPORT_BYTES:
             return None, [error(Code.FILE_TOO_LARGE, f"{path} is larger than 64 MiB", span)]
         try:
@@ -136,8 +151,17 @@ def _read_bytes(path: str) -> tuple[bytes | None, list[Diagnostic]]:
     return data, []
 
 
-def _refuse(path: str, message: str, hint: str | None = None) -> Diagnostic:
-    return error(Code.EXPORT_UNREADABLE, message, file_span(path), hint=hint)
+def _refuse(path: str, message: str, hint: str | None = None, span: Span | None = None) -> Diagnostic:
+    return error(Code.EXPORT_UNREADABLE, message, span or file_span(path), hint=hint)
+
+
+def _byte_span(path: str, data: bytes, index: int) -> tuple[int, Span]:
+    """The line of ``data[index]`` and a span on it (the column counts characters before it,
+    as far as they decode), for a byte that cannot be decoded."""
+    line = data[:index].count(b"\n") + 1
+    start = data.rfind(b"\n", 0, index) + 1
+    column = len(data[start:index].decode("utf-8", errors="replace")) + 1
+    return line, Span(path, line, column, line, column + 1)
 
 
 def _unreadable(path: str, message: str, hint: str | None = None) -> tuple[None, list[Diagnostic]]:
@@ -156,14 +180,19 @@ def _decode(
             data = data[3:]
         try:
             return data.decode(encoding), encoding, []
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            message = (
-                f"{path} is not {encoding}: byte 0x{data[exc.start]:02x} on line {line} "
-                "cannot be decoded"
-            )
+        except UnicodeError as exc:  # UnicodeDecodeError, or a codec's own (idna, undefined)
+            start = getattr(exc, "start", None)
+            span = None
+            if isinstance(start, int) and start < len(data):
+                line, span = _byte_span(path, data, start)
+                message = (
+                    f"{path} is not {encoding}: byte 0x{data[start]:02x} on line {line} "
+                    "cannot be decoded"
+                )
+            else:
+                message = f"{path} cannot be decoded as {encoding}"
             hint = "fix 'encoding:' in the mapping, or leave it out to detect it"
-            return None, encoding, [_refuse(path, message, hint)]
+            return None, encoding, [_refuse(path, message, hint, span)]
     for bom, name in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):  # Excel's "Unicode text": UTF-16, cells separated by tabs
             try:
@@ -180,7 +209,7 @@ def _decode(
     if sample and sample.count(0) * 4 >= len(sample):
         message = f"{path} looks like UTF-16 text without a byte-order mark"
         return None, "", [_refuse(path, message, _SAVE_AS)]
-    line = data[:bad].count(b"\n") + 1
+    line, span = _byte_span(path, data, bad)
     try:
         text, used = data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
@@ -193,7 +222,7 @@ def _decode(
             warning(
                 Code.EXPORT_ENCODING,
                 f"{path} is not UTF-8 (byte 0x{data[bad]:02x} on line {line}); read it as {shown}",
-                file_span(path),
+                span,
                 hint="check that æ, ø and å came out right; save the export as CSV UTF-8, "
                 f"or write 'encoding: {used}' in the mapping",
             )
@@ -293,7 +322,7 @@ def _split_header(
             error(
                 Code.EXPORT_UNREADABLE,
                 f"{path} has no header row: {where} is empty or missing",
-                file_span(path),
+                file_span(path) if header is None else Span(path, header_row, 1, header_row, 2),
                 hint="the header row names the columns; set 'header_row' in the mapping if it is "
                 "not row 1",
             )
@@ -311,6 +340,8 @@ def _blank(cell: CellValue) -> bool:
 def _text(cell: CellValue) -> str:
     if cell is None:
         return ""
+    if isinstance(cell, Formula):
+        return cell.text
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return str(cell)
@@ -359,6 +390,8 @@ def _read_xlsx(
             (number, tuple(_cell(c) for c in cells))
             for number, cells in enumerate(worksheet.iter_rows(values_only=True), start=1)
         ]
+        if any(c is None for _, cells in rows for c in cells):
+            rows = _formulas(path, chosen, rows)
     except Exception as exc:  # a damaged worksheet
         return _unreadable(
             path,
@@ -372,6 +405,35 @@ def _read_xlsx(
     if split is None:
         return None, out
     return Sheet(path, "xlsx", header_row, split[0], split[1], sheet=chosen), out
+
+
+def _formulas(
+    path: str, sheet: str, rows: list[tuple[int, tuple[CellValue, ...]]]
+) -> list[tuple[int, tuple[CellValue, ...]]]:
+    """``rows`` with each empty cell that holds a formula (without a stored value) as a Formula.
+
+    A workbook read for values gives no value, not the formula, for such cells: only a second
+    read, for formulas, tells them from empty cells.
+    """
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=False)
+    try:
+        worksheet = workbook[sheet]
+        reset = getattr(worksheet, "reset_dimensions", None)
+        if reset is not None:
+            reset()
+        out: list[tuple[int, tuple[CellValue, ...]]] = []
+        for (number, cells), written in zip(rows, worksheet.iter_rows(values_only=True), strict=False):
+            kept: list[CellValue] = list(cells)
+            for i, cell in enumerate(cells):
+                formula = written[i] if i < len(written) else None
+                if cell is None and isinstance(formula, str) and formula.startswith("="):
+                    kept[i] = Formula(formula)
+            out.append((number, tuple(kept)))
+        return out + rows[len(out) :]
+    finally:
+        workbook.close()
 
 
 def _cell(value: object) -> CellValue:

@@ -8,6 +8,7 @@ diagnostics that point at the offending value.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -18,7 +19,7 @@ from kompalloc import model
 from kompalloc.diagnostics import Code, Diagnostic, did_you_mean, error, warning
 from kompalloc.loading.nodes import Bad, Map, Node, Scalar, Seq
 from kompalloc.money import MoneyError, parse_money
-from kompalloc.source import span_map
+from kompalloc.source import Span, span_map
 
 _INVALID = object()
 """Marks a value already reported as wrong."""
@@ -39,6 +40,28 @@ _YAML11_BOOL_WORDS = {
 """The plain scalars YAML 1.1 (PyYAML's safe_load) turns into booleans: the 'Norway problem'."""
 _YAML11_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ]|$)")
 """Plain scalars YAML 1.1 turns into dates (or times)."""
+
+
+_ID_HINT = "ids are letters, digits, '.', '_' and '-', starting with a letter or digit"
+_NFC_HINT = (
+    "retype it, or save the file with composed characters (Unicode NFC), as most editors do"
+)
+
+
+def bad_id(value: str) -> tuple[str, str]:
+    """The message and hint for a value that is not a valid id.
+
+    An id typed with decomposed letters (NFD: 'å' as 'a' and a combining ring, as some Mac
+    programs write) looks exactly like a valid one: say so, or the message makes no sense.
+    """
+    composed = unicodedata.normalize("NFC", value)
+    if composed != value and ID_PATTERN.fullmatch(composed):
+        return (
+            f"'{value}' is not a valid id: it differs from the id '{composed}' only in Unicode "
+            "normalisation (its letters are decomposed, NFD)",
+            _NFC_HINT,
+        )
+    return f"'{value}' is not a valid id", _ID_HINT
 
 
 _MEMO_SIZE = 256
@@ -109,13 +132,8 @@ class Reader:
         if value is _INVALID:
             return value
         if not ID_PATTERN.fullmatch(value):
-            return self.fail(
-                Code.BAD_ID,
-                f"'{value}' is not a valid id",
-                node,
-                where,
-                "ids are letters, digits, '.', '_' and '-', starting with a letter or digit",
-            )
+            message, hint = bad_id(value)
+            return self.fail(Code.BAD_ID, message, node, where, hint)
         return value
 
     def integer(self, node: Node, where: str) -> Any:
@@ -237,7 +255,8 @@ class Reader:
             out: dict[str, Any] = {}
             for key, (key_node, child) in node.items.items():
                 if not ID_PATTERN.fullmatch(key):
-                    self.fail(Code.BAD_ID, f"'{key}' is not a valid id", key_node, f"{where}.{key}")
+                    message, hint = bad_id(key)
+                    self.fail(Code.BAD_ID, message, key_node, f"{where}.{key}", hint)
                     out[key] = _INVALID
                     continue
                 out[key] = value(child, f"{where}.{key}")
@@ -264,8 +283,13 @@ class Reader:
             value = self.text(node, where)
             if value is _INVALID or value in allowed:
                 return value
+            message = f"unknown {what} '{value}'"
             hint = did_you_mean(value, allowed) or f"choose one of: {', '.join(allowed)}"
-            return self.fail(Code.BAD_CHOICE, f"unknown {what} '{value}'", node, where, hint)
+            composed = unicodedata.normalize("NFC", value)
+            if composed != value and composed in allowed:
+                message += f": it differs from '{composed}' only in Unicode normalisation (NFD)"
+                hint = _NFC_HINT
+            return self.fail(Code.BAD_CHOICE, message, node, where, hint)
 
         return read
 
@@ -309,9 +333,12 @@ class Reader:
         return values if ok and values is not None else _INVALID
 
     def record_partial(
-        self, node: Node, where: str, fields: dict[str, Field], what: str
+        self, node: Node, where: str, fields: dict[str, Field], what: str, name: str | None = None
     ) -> tuple[dict[str, Any] | None, bool]:
-        """The values that could be read (None if not a mapping), and whether all of them could."""
+        """The values that could be read (None if not a mapping), and whether all of them could.
+
+        ``name``: the entry's id, for messages that point at the whole entry.
+        """
         if isinstance(node, Bad):
             return None, False
         if not isinstance(node, Map):
@@ -320,7 +347,16 @@ class Reader:
         values: dict[str, Any] = {}
         ok = True
         readers, out = self._readers, self.out
+        splits = _comma_splits(node) if any(k[:1].isdigit() for k in node.items) else None
         for key, (key_node, child) in node.items.items():
+            if splits is not None and key in splits:
+                split = splits[key]
+                ok = False
+                if split is None:
+                    continue  # the digits after the comma: reported with the key before it
+                self._comma_split(key, child, split, f"{where}.{key}")
+                if key in fields:
+                    continue
             spec = fields.get(key)
             made = readers.get(id(spec))
             if made is None and spec is not None:
@@ -354,11 +390,28 @@ class Reader:
                 values[key] = value
         for key in self._required_keys(fields):
             if key not in node.items:
+                named = what if name is None else f"{what.split(' ', 1)[-1]} '{name}'"
                 self.fail(
-                    Code.MISSING_KEY, f"{what} is missing the required key '{key}'", node, where
+                    Code.MISSING_KEY, f"{named} is missing the required key '{key}'", node, where
                 )
                 ok = False
         return values, ok
+
+    def _comma_split(self, key: str, value: Node, rest: Scalar, where: str) -> None:
+        assert isinstance(value, Scalar)
+        written = f"{value.value},{rest.value}"
+        span = Span(value.span.path, value.span.line, value.span.column, rest.span.end_line,
+                    rest.span.end_column)
+        self.out.append(
+            error(
+                Code.BAD_NUMBER,
+                f"'{written}' reads as '{value.value}' and a key '{rest.value}': in a flow "
+                "mapping ({...}) a ',' ends the value",
+                span,
+                where,
+                f'quote it: {key}: "{written}"',
+            )
+        )
 
     def _required_keys(self, fields: Mapping[str, Field]) -> tuple[str, ...]:
         made = self._required.get(id(fields))
@@ -366,6 +419,36 @@ class Reader:
             keys = tuple(key for key, spec in fields.items() if spec.required)
             made = self._required[id(fields)] = (fields, keys)
         return made[1]
+
+
+_DIGITS = re.compile(r"[0-9]+")
+_AFTER_COMMA = re.compile(r"[0-9]+ ?%?")
+
+
+def _comma_splits(node: Map) -> dict[str, Scalar | None]:
+    """Keys of a flow mapping that a decimal comma split: ``{score: 7,5}`` is read as
+    ``score: 7`` and a key ``5`` without a value. Maps the key before the comma to the rest
+    ('5'), and the rest's key to None (reported with the first)."""
+    found: dict[str, Scalar | None] = {}
+    before: tuple[str, Node] | None = None
+    for key, (key_node, child) in node.items.items():
+        if (
+            before is not None
+            and isinstance(before[1], Scalar)
+            and before[1].plain
+            and _DIGITS.fullmatch(before[1].value)
+            and key_node.plain
+            and _AFTER_COMMA.fullmatch(key)
+            and isinstance(child, Scalar)
+            and child.plain
+            and child.value == ""
+            and key_node.span.line == before[1].span.end_line
+            and key_node.span.column == before[1].span.end_column + 1
+        ):
+            found[before[0]] = key_node
+            found[key] = None
+        before = (key, child)
+    return found
 
 
 _parse_money = lru_cache(maxsize=4096)(parse_money)
@@ -704,15 +787,10 @@ def read_entry(
     """
     where = f"{section.value}.{key.value}"
     if not ID_PATTERN.fullmatch(key.value):
-        r.fail(
-            Code.BAD_ID,
-            f"'{key.value}' is not a valid id",
-            key,
-            where,
-            "ids are letters, digits, '.', '_' and '-', starting with a letter or digit",
-        )
+        message, hint = bad_id(key.value)
+        r.fail(Code.BAD_ID, message, key, where, hint)
         return None, False
-    values, ok = r.record_partial(node, where, FIELDS[section], SINGULAR[section])
+    values, ok = r.record_partial(node, where, FIELDS[section], SINGULAR[section], key.value)
     if values is None or not isinstance(node, Map):
         return None, False
     items = node.items

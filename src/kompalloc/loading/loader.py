@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -21,6 +22,12 @@ FORMAT_VERSIONS = ("1",)
 SECTIONS = frozenset(s.value for s in model.Section)
 NULLS = ("", "~", "null", "Null", "NULL")
 """Plain scalars YAML reads as null: an empty file or section, however it is written."""
+
+
+_AMOUNT_PART = re.compile(
+    r"(?i:mnok|nok|kr|kroner|mill\.?|millioner|øre|%)|[0-9][0-9 .,]*(?i: ?(?:mnok|kr|%))?"
+)
+"""A 'path' that is rather a piece of an amount (8 MNOK unquoted gives '8' and 'MNOK')."""
 
 
 def find_files(paths: Sequence[str]) -> tuple[list[str], list[Diagnostic]]:
@@ -42,6 +49,11 @@ def find_files(paths: Sequence[str]) -> tuple[list[str], list[Diagnostic]]:
             mode = path.stat().st_mode
         except FileNotFoundError:
             hint = "a symbolic link whose target is missing" if path.is_symlink() else None
+            if hint is None and _AMOUNT_PART.fullmatch(raw.strip()):
+                hint = (
+                    f"'{raw}' looks like part of an amount the shell split at a space: quote "
+                    "amounts, e.g. --from '8 MNOK' or --set 'pools.ID.cap=8 MNOK'"
+                )
             out.append(
                 error(
                     Code.PATH_NOT_FOUND, f"no such file or folder: {raw}", file_span(raw), hint=hint
@@ -298,7 +310,7 @@ def load(
     e = collector.entries
     rounds = e[model.Section.EARLIER_ROUNDS]
     if rounds:
-        from kompalloc.loading.decisions import resolve
+        from kompalloc.loading.earlier import resolve
 
         for key, entry in rounds.items():
             rounds[key] = resolve(entry, out)  # type: ignore[arg-type]

@@ -111,6 +111,25 @@ def position(text: str, index: int) -> tuple[int, int]:
     return line, index - start + 1
 
 
+_LINE_BREAK = re.compile("\r\n|\r|\n")
+
+
+def inside(text: str, span: Span) -> Span:
+    """``span`` moved to the end of the last line when it starts past it.
+
+    libyaml reads a file as if it ended in a line break, so an error at the end of a file
+    without one would point at a line the file does not have.
+    """
+    lines = _LINE_BREAK.split(text)
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()  # the break ends the last line; it does not start another
+    if span.line <= len(lines):
+        return span
+    line = max(1, len(lines))
+    column = len(lines[-1]) + 1 if lines else 1
+    return Span(span.path, line, column, line, column)
+
+
 def _bad_character(text: str, path: str, index: int) -> Diagnostic:
     char = text[index]
     line, column = position(text, index)
@@ -158,6 +177,7 @@ def parse(
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         span = _span(path, mark, mark) if mark is not None else Span(path, 1, 1, 1, 1)
+        span = inside(text, span)
         problem = exc.problem or "invalid YAML"
         context = f" ({exc.context})" if exc.context else ""
         begun = exc.context_mark

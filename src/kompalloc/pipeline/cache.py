@@ -254,7 +254,7 @@ def lookup(cache: Cache, key: str, *, bundle: bool = True) -> Found | None:
 def _read_also(bundle: Bundle) -> list[tuple[str, str | None]]:
     """The files loading read besides those named (earlier rounds' decisions files), each with
     its digest now (None when it cannot be read): an entry holds only while they are the same."""
-    from kompalloc.loading.decisions import decisions_path
+    from kompalloc.loading.earlier import decisions_path
 
     names = sorted({str(decisions_path(e)) for e in bundle.earlier_rounds.values()})
     return [(name, _digest(Path(name))) for name in names]

@@ -71,6 +71,18 @@ class Refused(KompallocError):
         self.exit_code = exit_code_of(self.diagnostics)
 
 
+class BadDecisions(Refused):
+    """A decisions file ``check`` cannot use: its diagnostics, and exit 2 as for unreadable paths."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic], path: str) -> None:
+        super().__init__(diagnostics, 1)
+        unreadable = any(d.code.value in ("KA001", "KA002", "KA004", "KA005") for d in diagnostics)
+        self.message = (
+            f"cannot read {path}" if unreadable else f"{path} is not a decisions file check can use"
+        )
+        self.exit_code = EXIT_USAGE
+
+
 def exit_code_of(diagnostics: Sequence[Diagnostic]) -> int:
     """2 when a path could not be read, 1 when the input has other errors, else 0."""
     from kompalloc.diagnostics import Severity

@@ -14,6 +14,49 @@ if TYPE_CHECKING:
     from rich.text import Text
 
 JSON_FORMAT_VERSION = 1
+WINDOW = 80
+"""The most characters of a source line shown under a diagnostic: a window around the column,
+so that output grows with the number of diagnostics, not with the square of a line's length."""
+_ELLIPSIS = "…"
+_ONE_LINE = str.maketrans(
+    {
+        "\n": "\\n",
+        "\r": "\\r",
+        "\v": "\\v",
+        "\f": "\\f",
+        "\x1c": "\\x1c",
+        "\x1d": "\\x1d",
+        "\x1e": "\\x1e",
+        "\x85": "\\x85",
+        "\u2028": "\\u2028",
+        "\u2029": "\\u2029",
+    }
+)
+"""Line breaks a value can bring into a message, written as escapes: each diagnostic stays one
+line that starts with its path:line:col."""
+
+
+def one_line(text: str) -> str:
+    """``text`` with its line breaks written as escapes (``\\n``), so it prints on one line."""
+    return text.translate(_ONE_LINE)
+
+
+def window(line: str, column: int, width: int) -> tuple[str, int, int]:
+    """At most WINDOW characters of ``line`` around ``column`` (1-based), with an ellipsis
+    where it is cut; returns the text, the caret's 1-based column in it, and the caret width."""
+    column = max(1, min(column, len(line) + 1))
+    if len(line) <= WINDOW:
+        return line, column, max(1, min(width, len(line) - column + 1))
+    start = max(0, min(column - 1 - WINDOW // 4, len(line) - WINDOW))
+    end = start + WINDOW
+    shown = line[start:end]
+    caret = column - start
+    if start > 0:
+        shown = _ELLIPSIS + shown
+        caret += 1
+    if end < len(line):
+        shown += _ELLIPSIS
+    return shown, caret, max(1, min(width, end - column + 1))
 
 
 @lru_cache(maxsize=64)
@@ -54,21 +97,18 @@ def _pieces(diagnostics: Sequence[Diagnostic], files: int) -> Iterator[tuple[str
         colour = "red" if d.severity is Severity.ERROR else "yellow"
         yield f"{d.span}: ", "bold"
         yield f"{d.severity.value} {d.code.value}", f"bold {colour}"
-        yield f" {d.message}\n", None
+        yield f" {one_line(d.message)}\n", None
         line = source_line(d)
         if line is not None:
             number = str(d.span.line)
+            width = d.span.end_column - d.span.column if d.span.end_line == d.span.line else 1
+            shown, caret, width = window(line.expandtabs(1), d.span.column, width)
             yield f"  {number} | ", "dim"
-            yield line.expandtabs(1) + "\n", None
-            width = 1
-            if d.span.end_line == d.span.line:
-                width = max(
-                    1, min(d.span.end_column - d.span.column, len(line) - d.span.column + 1)
-                )
-            pad = " " * (len(number) + 4 + d.span.column)
-            yield f"{pad[:-1]}{'^' * width}\n", colour
+            yield shown + "\n", None
+            pad = " " * (len(number) + 4 + caret)  # under "  N | " and the caret-1 before it
+            yield f"{pad}{'^' * width}\n", colour
         if d.hint:
-            yield f"  hint: {d.hint}\n", "cyan"
+            yield f"  hint: {one_line(d.hint)}\n", "cyan"
     yield summary(diagnostics, files) + "\n", "bold"
 
 

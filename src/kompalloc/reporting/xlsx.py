@@ -96,6 +96,8 @@ def _shown_width(value: Any, fmt: str | None) -> int:
     """About how many characters a cell shows, for the column's width."""
     if value is None:
         return 0
+    if isinstance(value, str):  # an amount past 15 digits is exact text (money_value)
+        return max((len(line) for line in value.splitlines()), default=0)
     if fmt in (KRONER, KRONER_ORE):
         whole = int(value)
         return len(f"{whole:,}") + (3 if fmt == KRONER_ORE else 0)

@@ -106,7 +106,7 @@ def effective_yaml(
             for key in FIELDS[section]:
                 value = getattr(entry, key)
                 if isinstance(entry, model.EarlierRound) and key == "decisions":
-                    from kompalloc.loading.decisions import decisions_path
+                    from kompalloc.loading.earlier import decisions_path
 
                     value = str(decisions_path(entry).resolve())  # the output may be elsewhere
                 if value is None or (key not in entry.spans and value == default_of(section, key)):

@@ -53,7 +53,32 @@ def _reference(
 
 
 def references(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
-    """Every id an entry names must be defined (in any file), in whole entries and broken ones."""
+    """Every id an entry names must be defined (in any file), in whole entries and broken ones.
+
+    With no scheme loaded at all, the scheme files were left out (they also hold the clusters,
+    institutions and root pools): one diagnostic says so instead of one per reference.
+    """
+    found = _references(bundle)
+    if bundle.schemes or bundle.broken.get(Section.SCHEMES):
+        yield from found
+        return
+    unknown = sorted(found, key=Diagnostic.sort_key)
+    if not unknown:
+        return
+    kinds = sorted({d.message.split(" ", 2)[1] for d in unknown})
+    shown = ", ".join(f"{k}s" for k in kinds[:-1]) + (" and " if len(kinds) > 1 else "") + f"{kinds[-1]}s"
+    yield error(
+        Code.NO_SCHEMES_LOADED,
+        f"no schemes loaded: {len(unknown)} reference{'s' * (len(unknown) != 1)} to {shown} "
+        "cannot be checked",
+        unknown[0].span,
+        unknown[0].path,
+        hint="add the files that define the schemes, e.g. the bundled schemes/ folder: "
+        "kompalloc validate schemes FOLDER",
+    )
+
+
+def _references(bundle: Bundle) -> Iterator[Diagnostic]:
     pools = [*bundle.pools.values(), *(e for _, e in bundle.partial if isinstance(e, Pool))]
     apps = [
         *bundle.applications.values(),
@@ -62,7 +87,11 @@ def references(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
     for pool in pools:
         yield from _reference(bundle, pool, Section.POOLS, "scheme", Section.SCHEMES, pool.scheme)
         yield from _reference(bundle, pool, Section.POOLS, "parent", Section.POOLS, pool.parent)
+        named: set[str] = set()
         for i, cluster in enumerate(pool.clusters or ()):
+            if cluster in named:
+                continue  # one diagnostic per unknown id, however often the list names it
+            named.add(cluster)
             yield from _reference(
                 bundle, pool, Section.POOLS, "clusters", Section.CLUSTERS, cluster, i
             )
