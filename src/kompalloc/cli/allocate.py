@@ -50,13 +50,14 @@ def command(
         return
     run = allocation_run(request, verbosity)
     bundle, allocation = run.bundle, run.allocation
-    tables = [applications_table(bundle, allocation), rounds_table(bundle, allocation)]
+    gaps = run.gaps()
+    tables = [applications_table(bundle, allocation, run.bindings()), rounds_table(bundle, allocation, gaps)]
     emit(
         tables,
         format,
         output,
         document=run.stamp(),
-        notes=funding_notes(bundle, allocation),
+        notes=funding_notes(bundle, allocation, gaps),
         footer=run.stamp_line(),
         money=money,
     )

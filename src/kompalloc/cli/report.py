@@ -59,9 +59,10 @@ def command(
     run = allocation_run(request, verbosity)
     bundle, allocation = run.bundle, run.allocation
     nothing = not bundle.applications
+    gaps = run.gaps()
     tables = [
-        *report_tables(bundle, allocation, all_pools=all_pools or nothing),
-        rounds_table(bundle, allocation),
+        *report_tables(bundle, allocation, all_pools=all_pools or nothing, bound=run.bindings()),
+        rounds_table(bundle, allocation, gaps),
     ]
     emit(
         tables,
@@ -69,7 +70,7 @@ def command(
         output,
         document=run.stamp(),
         notes=(["No applications are loaded: every pool is shown as it stands."] if nothing else [])
-        + funding_notes(bundle, allocation),
+        + funding_notes(bundle, allocation, gaps),
         footer=run.stamp_line(),
         money=money,
         export=export,

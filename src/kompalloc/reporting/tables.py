@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from kompalloc.allocation import Allocation, Status
+from kompalloc.allocation.wording import gap_note
 from kompalloc.collation import norwegian_key
 from kompalloc.model import Bundle
 from kompalloc.money import format_kr
 from kompalloc.pooltree import PoolTree, build
+
+if TYPE_CHECKING:
+    from kompalloc.allocation.binding import Binding
+    from kompalloc.allocation.gaps import FundingGap
 
 
 class Kind(StrEnum):
@@ -149,8 +156,11 @@ def clusters_table(bundle: Bundle, allocation: Allocation) -> Table:
     return Table("clusters", "Clusters", columns, tuple(rows), totals)
 
 
-def applications_table(bundle: Bundle, allocation: Allocation) -> Table:
-    """Per application, in decision order within each scheme: asked, granted, status and why."""
+def applications_table(
+    bundle: Bundle, allocation: Allocation, bound: Mapping[str, Binding] | None = None
+) -> Table:
+    """Per application, in decision order within each scheme: asked, granted, status and why
+    (with ``bound``: the cap that gave less than asked, and the room it had at its turn)."""
     columns = (
         Column("application", "ID"),
         Column("round", "Round"),
@@ -164,9 +174,12 @@ def applications_table(bundle: Bundle, allocation: Allocation) -> Table:
         Column("limit", "Limit", people=False),
         Column("position", "Position", Kind.NUMBER, people=False),
         Column("detail", "Detail", people=False),
+        Column("binding_cap", "Binding cap", people=False),
+        Column("binding_room", "Room at its turn", Kind.MONEY, people=False),
     )
     rows: list[tuple[Cell, ...]] = []
     for grant in allocation.grants:
+        binding = (bound or {}).get(grant.application)
         app = bundle.applications[grant.application]
         root = bundle.pools.get(grant.pools[0]) if grant.pools else None
         round_name = f"{_scheme_name(bundle, app.scheme)} {app.year}"
@@ -186,27 +199,39 @@ def applications_table(bundle: Bundle, allocation: Allocation) -> Table:
                 grant.limit,
                 grant.position,
                 grant.detail,
+                binding.cap if binding else None,
+                binding.room if binding else None,
             )
         )
     asked = sum(g.requested for g in allocation.grants)
     given = sum(g.granted for g in allocation.grants)
-    totals: tuple[Cell, ...] = ("Total", "", "", "", None, asked, given, "", "", "", None, "")
+    totals: tuple[Cell, ...] = (
+        ("Total", "", "", "", None, asked, given, "", "", "", None, "", None, None)
+    )
     return Table("applications", "Applications", columns, tuple(rows), totals, group="round")
 
 
 def report_tables(
-    bundle: Bundle, allocation: Allocation, *, all_pools: bool = False
+    bundle: Bundle,
+    allocation: Allocation,
+    *,
+    all_pools: bool = False,
+    bound: Mapping[str, Binding] | None = None,
 ) -> list[Table]:
     """The full report: pools, clusters, applications."""
     return [
         pools_table(bundle, allocation, all_pools=all_pools),
         clusters_table(bundle, allocation),
-        applications_table(bundle, allocation),
+        applications_table(bundle, allocation, bound),
     ]
 
 
-def rounds_table(bundle: Bundle, allocation: Allocation) -> Table:
-    """Per root pool (a scheme's year): method, counts by status, money, and the funding line."""
+def rounds_table(
+    bundle: Bundle, allocation: Allocation, gaps: Mapping[str, FundingGap] | None = None
+) -> Table:
+    """Per root pool (a scheme's year): method, counts by status, money, and the funding line
+    (with ``gaps``: the least extra money that funds it, in which cap, and the cap's room at its
+    turn; caps that must move together as 'key=øre' pairs)."""
     tree = build(bundle)
     columns = (
         Column("round", "Round", wrap=True),
@@ -219,6 +244,9 @@ def rounds_table(bundle: Bundle, allocation: Allocation) -> Table:
         Column("remaining", "Remaining", Kind.MONEY),
         Column("funding_line", "Funding line", people=False),
         Column("funding_gap", "Funding gap", Kind.MONEY, people=False),
+        Column("funding_cap", "Funding cap", people=False),
+        Column("funding_room", "Room at its turn", Kind.MONEY, people=False),
+        Column("funding_together", "Caps together", people=False),
         Column("seed", "Seed", Kind.NUMBER, people=False),
     )
     rows: list[tuple[Cell, ...]] = []
@@ -244,13 +272,36 @@ def rounds_table(bundle: Bundle, allocation: Allocation) -> Table:
                 r.granted,
                 r.remaining,
                 info.funding_line if info else None,
-                info.funding_gap if info else None,
+                *_gap_cells((gaps or {}).get(root.id)),
                 info.seed if info else None,
             )
         )
     sums: list[Cell] = [sum(v for r in rows if isinstance(v := r[i], int)) for i in range(2, 8)]
-    totals: tuple[Cell, ...] = ("Total", "", *sums, None, None, None)
+    totals: tuple[Cell, ...] = ("Total", "", *sums, None, None, None, None, None, None)
     return Table("rounds", "Rounds", columns, tuple(rows), totals)
+
+
+def funding_note(
+    allocation: Allocation, root_id: str, gaps: Mapping[str, FundingGap] | None
+) -> str:
+    """What would move a round's funding line: the exact gap where one was found, otherwise
+    the engine's note (a cap that money does not lift, or no gaps asked for)."""
+    gap = (gaps or {}).get(root_id)
+    if gap is not None:
+        return gap_note(gap)
+    return allocation.rounds[root_id].funding_note
+
+
+def _gap_cells(gap: FundingGap | None) -> tuple[Cell, Cell, Cell, Cell]:
+    """funding_gap, funding_cap, funding_room, funding_together of a round."""
+    if gap is None:
+        return None, None, None, None
+    target = gap.full
+    if target.single:
+        best = min(target.single, key=lambda m: m.extra)
+        return best.extra, best.key.partition(":")[2], best.room, None
+    together = " ".join(f"{m.key.partition(':')[2]}={m.extra}" for m in target.together)
+    return None, None, None, together or None
 
 
 def round_label(bundle: Bundle, root_id: str) -> str:
@@ -268,15 +319,18 @@ def group_name(bundle: Bundle, group: str) -> str:
     return group
 
 
-def funding_notes(bundle: Bundle, allocation: Allocation) -> list[str]:
-    """Sentences about each round: where the money ran out and what would help, lottery seeds,
-    apportioned shares."""
+def funding_notes(
+    bundle: Bundle, allocation: Allocation, gaps: Mapping[str, FundingGap] | None = None
+) -> list[str]:
+    """Sentences about each round: where the money ran out and what would help (exactly, from
+    ``gaps``, where given), lottery seeds, apportioned shares."""
     notes = []
     for root_id in sorted(allocation.rounds, key=lambda r: norwegian_key(round_label(bundle, r))):
         info = allocation.rounds[root_id]
         if info.funding_line:
             notes.append(
-                f"{round_label(bundle, root_id)}: funding line at {info.funding_line}; {info.funding_note}."
+                f"{round_label(bundle, root_id)}: funding line at {info.funding_line}; "
+                f"{funding_note(allocation, root_id, gaps)}."
             )
         if info.seed is not None:
             notes.append(
