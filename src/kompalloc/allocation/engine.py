@@ -161,6 +161,9 @@ class RoundAtCap:
     full: int
     partial: int
     result: RoundResult
+    decided: tuple[wording.Decision | None, ...] = ()
+    """Each application's decision, in the round's order (None: after the pass stopped, so
+    not funded)."""
 
 
 def round_at_caps(
@@ -224,7 +227,14 @@ def round_at_caps(
         result = RoundResult(root.id, "priority", order_ids, prepared.ordering.seed, *done.line)
         out.append(
             RoundAtCap(
-                cap, granted, cap - committed[pool_id] - below, funded, full, partial, result
+                cap,
+                granted,
+                cap - committed[pool_id] - below,
+                funded,
+                full,
+                partial,
+                result,
+                tuple(done.decided),
             )
         )
     return out
