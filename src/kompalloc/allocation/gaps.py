@@ -117,9 +117,7 @@ def funding_gap(
     minimum = None
     if app.partial and grant.granted == 0 and lower < upper:
         minimum = _target(candidates, rooms, lower, granted)
-    return FundingGap(
-        round_id, app_id, app.requested, grant.granted, app.partial, full, minimum
-    )
+    return FundingGap(round_id, app_id, app.requested, grant.granted, app.partial, full, minimum)
 
 
 def funding_gaps(
@@ -182,9 +180,7 @@ def _candidates(bundle: Bundle, app: Application, chain: list[Pool]) -> list[tup
     return out
 
 
-def _rooms(
-    bundle: Bundle, allocation: Allocation, tree: PoolTree, grant: Grant
-) -> dict[str, int]:
+def _rooms(bundle: Bundle, allocation: Allocation, tree: PoolTree, grant: Grant) -> dict[str, int]:
     """The room each pool of its chain had at its turn: cap, less committed money, less the
     council's fixed grants and every grant decided before it in its round."""
     rooms = {}
@@ -236,8 +232,9 @@ def _target(
             del together[key]  # the others do it without this one
             continue
         room = rooms.get(key)
-        found = least(others, key, max(amount - room, 1) if room is not None else 1,
-                      together[key], funds)
+        found = least(
+            others, key, max(amount - room, 1) if room is not None else 1, together[key], funds
+        )
         assert found is not None  # together[key] funds it with the others
         together[key] = found
     labels = dict(candidates)

@@ -75,7 +75,13 @@ def command(
     from kompalloc.pipeline.stamp import stamp, stamp_line
     from kompalloc.pipeline.sweep import caps_from, sweep_run
     from kompalloc.reporting.formats import Format
-    from kompalloc.reporting.sweep import chart, changes_table, clusters_table, findings, sweep_table
+    from kompalloc.reporting.sweep import (
+        changes_table,
+        chart,
+        clusters_table,
+        findings,
+        sweep_table,
+    )
     from kompalloc.reporting.tables import round_label
 
     if not pool:
