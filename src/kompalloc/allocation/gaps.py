@@ -219,7 +219,8 @@ def _target(
         lower = max(amount - room, 1) if room is not None else 1
         extra = least({}, key, lower, ceiling, funds)
         if extra is not None:
-            single.append(Move(key, label, extra, room))
+            # its room is told only where it fell short (not when a share of it bound)
+            single.append(Move(key, label, extra, room if room is not None and room < amount else None))
     if single:
         return Target(amount, tuple(single), ())
     everything = {key: ceiling for key, _ in candidates}

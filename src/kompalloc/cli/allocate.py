@@ -40,7 +40,12 @@ def command(
     from kompalloc.cli.output import emit
     from kompalloc.cli.runs import allocation_run, print_effective
     from kompalloc.pipeline.run import Request
-    from kompalloc.reporting.tables import applications_table, funding_notes, rounds_table
+    from kompalloc.reporting.tables import (
+        applications_table,
+        funding_notes,
+        rounds_table,
+        shares_table,
+    )
 
     request = Request(
         paths, method or (), as_of, scenario or (), set_ or (), (output,) if output else ()
@@ -51,7 +56,12 @@ def command(
     run = allocation_run(request, verbosity)
     bundle, allocation = run.bundle, run.allocation
     gaps = run.gaps()
-    tables = [applications_table(bundle, allocation, run.bindings()), rounds_table(bundle, allocation, gaps)]
+    shares = shares_table(bundle, allocation)
+    tables = [
+        applications_table(bundle, allocation, run.bindings()),
+        rounds_table(bundle, allocation, gaps),
+        *([shares] if shares is not None else []),
+    ]
     emit(
         tables,
         format,

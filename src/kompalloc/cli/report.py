@@ -48,7 +48,12 @@ def command(
     from kompalloc.cli.output import emit
     from kompalloc.cli.runs import allocation_run, print_effective
     from kompalloc.pipeline.run import Request
-    from kompalloc.reporting.tables import funding_notes, report_tables, rounds_table
+    from kompalloc.reporting.tables import (
+        funding_notes,
+        report_tables,
+        rounds_table,
+        shares_table,
+    )
 
     outputs = tuple(p for p in (output, export) if p is not None)
     request = Request(paths, method or (), as_of, scenario or (), set_ or (), outputs)
@@ -64,6 +69,9 @@ def command(
         *report_tables(bundle, allocation, all_pools=all_pools or nothing, bound=run.bindings()),
         rounds_table(bundle, allocation, gaps),
     ]
+    shares = shares_table(bundle, allocation)
+    if shares is not None:
+        tables.append(shares)
     emit(
         tables,
         format,

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from kompalloc.allocation import Allocation, Status
@@ -224,6 +225,79 @@ def report_tables(
         clusters_table(bundle, allocation),
         applications_table(bundle, allocation, bound),
     ]
+
+
+def shares_table(bundle: Bundle, allocation: Allocation) -> Table | None:
+    """Per apportioned group of every apportioning round: its weight, its exact quota of the
+    pot (rounded down to øre), its floor and cap, the share it got, what its applications were
+    granted from it and what is left. None when no round apportions."""
+    columns = (
+        Column("round", "Round", wrap=True),
+        Column("group", "Group", wrap=True),
+        Column("group_id", "Group id", people=False),
+        Column("weight", "Weight", Kind.NUMBER),
+        Column("quota", "Quota", Kind.MONEY, drop=2),
+        Column("floor", "Floor", Kind.MONEY, drop=1),
+        Column("cap", "Cap", Kind.MONEY, drop=1),
+        Column("share", "Share", Kind.MONEY),
+        Column("granted", "Granted", Kind.MONEY),
+        Column("left", "Left", Kind.MONEY),
+    )
+    rows: list[tuple[Cell, ...]] = []
+    for root_id in sorted(allocation.rounds, key=lambda r: norwegian_key(round_label(bundle, r))):
+        info = allocation.rounds[root_id]
+        spec = bundle.pools[root_id].apportion
+        if not info.shares or spec is None:
+            continue
+        fixed = sum(
+            g.granted for g in allocation.grants if g.limit == "fixed" and root_id in g.pools[:1]
+        )
+        committed = allocation.pools[root_id].committed
+        pot = bundle.pools[root_id].cap - committed - fixed
+        total = sum(Fraction(w) for w in spec.weights.values())
+        granted: dict[str, int] = defaultdict(int)
+        for g in allocation.grants:
+            if g.pools[:1] == (root_id,) and g.limit != "fixed":
+                app = bundle.applications[g.application]
+                institution = bundle.institutions.get(app.institution)
+                key = {
+                    "cluster": app.cluster,
+                    "institution": app.institution,
+                    "institution_type": institution.type if institution else None,
+                }[spec.by]
+                if key is not None:
+                    granted[key] += g.granted
+        for group in sorted(info.shares, key=lambda g: norwegian_key(group_name(bundle, g))):
+            weight = Fraction(spec.weights.get(group, 0))
+            quota = int(pot * weight / total) if total else 0
+            share = info.shares[group]
+            rows.append(
+                (
+                    round_label(bundle, root_id),
+                    group_name(bundle, group),
+                    group,
+                    _weight_cell(spec.weights.get(group)),
+                    quota,
+                    spec.floors.get(group),
+                    spec.caps.get(group),
+                    share,
+                    granted[group],
+                    share - granted[group],
+                )
+            )
+    if not rows:
+        return None
+    sums = [sum(v for r in rows if isinstance(v := r[i], int)) for i in (7, 8, 9)]
+    totals: tuple[Cell, ...] = ("Total", "", "", None, None, None, None, *sums)
+    return Table("shares", "Apportioned shares", columns, tuple(rows), totals)
+
+
+def _weight_cell(weight: object) -> Cell:
+    """A weight as an integer where it is one, else as written."""
+    if weight is None:
+        return None
+    value = Fraction(str(weight))
+    return int(value) if value.denominator == 1 else str(weight)
 
 
 def rounds_table(
