@@ -59,7 +59,9 @@ def test_every_format_renders_the_national_report(fmt: Format, national: dict[st
         document = json.loads(rendered)
         assert document["kompalloc"] == "0.1.0"
         assert set(document["tables"]) == {"pools", "clusters", "applications", "rounds"}
-    if fmt not in (Format.CSV, Format.JSON):  # formats for people end with the stamp
+    if fmt is Format.HTML:  # a page, whose foot is the stamp
+        assert rendered.endswith(f"<footer>{FOOTER}</footer>\n</body>\n</html>\n")
+    elif fmt not in (Format.CSV, Format.JSON):  # formats for people end with the stamp
         assert rendered.rstrip("\n").endswith(FOOTER)
 
 

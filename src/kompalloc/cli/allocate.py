@@ -5,6 +5,7 @@ from __future__ import annotations
 from kompalloc.cli.console import Verbosity
 from kompalloc.cli.params import (
     AsOfOption,
+    CsvDialectOption,
     EffectiveOption,
     FormatOption,
     MethodOption,
@@ -13,13 +14,17 @@ from kompalloc.cli.params import (
     Paths,
     ScenarioOption,
     SetOption,
+    TableOption,
 )
+from kompalloc.reporting.formats import CsvDialect
 
 
 def command(
     verbosity: Verbosity,
     paths: Paths = None,
     format: FormatOption = None,
+    table: TableOption = None,
+    csv_dialect: CsvDialectOption = CsvDialect.PLAIN,
     output: OutputOption = None,
     method: MethodOption = None,
     as_of: AsOfOption = None,
@@ -70,4 +75,7 @@ def command(
         notes=funding_notes(bundle, allocation, gaps),
         footer=run.stamp_line(),
         money=money,
+        title="Allocation decisions",
+        table=table,
+        csv_dialect=csv_dialect,
     )

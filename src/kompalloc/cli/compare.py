@@ -9,6 +9,7 @@ import typer
 from kompalloc.cli.console import Verbosity
 from kompalloc.cli.params import (
     AsOfOption,
+    CsvDialectOption,
     ExportOption,
     FormatOption,
     MethodOption,
@@ -16,8 +17,10 @@ from kompalloc.cli.params import (
     OutputOption,
     Paths,
     SetOption,
+    TableOption,
 )
 from kompalloc.pipeline.errors import EXIT_CHANGED
+from kompalloc.reporting.formats import CsvDialect
 
 RunOption = Annotated[
     list[str] | None,
@@ -58,6 +61,8 @@ def command(
         ),
     ] = False,
     format: FormatOption = None,
+    table: TableOption = None,
+    csv_dialect: CsvDialectOption = CsvDialect.PLAIN,
     output: OutputOption = None,
     export: ExportOption = None,
     money: MoneyOption = None,
@@ -116,16 +121,44 @@ def command(
     }
     footer = stamp_line(everything, day, left_out, compared.overrides)
     people = comparison_renderables(result, blocks, money, full=full)
+    title = "Scenario comparison"
     if export is not None:
-        if ExportFormat.for_suffix(export.suffix) is ExportFormat.MARKDOWN:
-            write_export(export, tables, notes=lines, footer=footer, money=money)
-        else:
+        if ExportFormat.for_suffix(export.suffix) is ExportFormat.SVG:
+            write_export(export, [], extra=people, footer=footer, money=money, title=title)
+        else:  # a page or Markdown: the tables and the summary sentences
             write_export(
-                export, [], extra=people, footer=footer, money=money, title="kompalloc compare"
+                export,
+                tables,
+                notes=lines,
+                footer=footer,
+                money=money,
+                title=title,
+                document=document,
             )
     if fmt is Format.TABLE:
-        emit([], fmt, output, document=document, extra=people, footer=footer, money=money)
+        emit(
+            [],
+            fmt,
+            output,
+            document=document,
+            extra=people,
+            footer=footer,
+            money=money,
+            table=table,
+            csv_dialect=csv_dialect,
+        )
     else:
-        emit(tables, fmt, output, document=document, notes=lines, footer=footer, money=money)
+        emit(
+            tables,
+            fmt,
+            output,
+            document=document,
+            notes=lines,
+            footer=footer,
+            money=money,
+            title=title,
+            table=table,
+            csv_dialect=csv_dialect,
+        )
     if exit_code and result.changed:
         raise typer.Exit(EXIT_CHANGED)

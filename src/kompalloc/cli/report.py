@@ -9,6 +9,7 @@ import typer
 from kompalloc.cli.console import Verbosity
 from kompalloc.cli.params import (
     AsOfOption,
+    CsvDialectOption,
     EffectiveOption,
     ExportOption,
     FormatOption,
@@ -18,13 +19,17 @@ from kompalloc.cli.params import (
     Paths,
     ScenarioOption,
     SetOption,
+    TableOption,
 )
+from kompalloc.reporting.formats import CsvDialect
 
 
 def command(
     verbosity: Verbosity,
     paths: Paths = None,
     format: FormatOption = None,
+    table: TableOption = None,
+    csv_dialect: CsvDialectOption = CsvDialect.PLAIN,
     output: OutputOption = None,
     method: MethodOption = None,
     as_of: AsOfOption = None,
@@ -82,4 +87,7 @@ def command(
         footer=run.stamp_line(),
         money=money,
         export=export,
+        title="Allocation report",
+        table=table,
+        csv_dialect=csv_dialect,
     )

@@ -9,6 +9,7 @@ import typer
 from kompalloc.cli.console import Verbosity
 from kompalloc.cli.params import (
     AsOfOption,
+    CsvDialectOption,
     ExportOption,
     FormatOption,
     MethodOption,
@@ -17,7 +18,9 @@ from kompalloc.cli.params import (
     Paths,
     ScenarioOption,
     SetOption,
+    TableOption,
 )
+from kompalloc.reporting.formats import CsvDialect
 
 
 def command(
@@ -49,6 +52,8 @@ def command(
         ),
     ] = None,
     format: FormatOption = None,
+    table: TableOption = None,
+    csv_dialect: CsvDialectOption = CsvDialect.PLAIN,
     output: OutputOption = None,
     export: ExportOption = None,
     money: MoneyOption = None,
@@ -101,7 +106,7 @@ def command(
         **stamp(bundle, day, left_out, swept.overrides),
         "sweep": {"pool": pool, "round": result.round, "caps_ore": [s.cap for s in result.steps]},
     }
-    extra = [chart(result, money)] if fmt is Format.TABLE or export else []
+    extra = [chart(result, money)] if fmt in (Format.TABLE, Format.HTML) or export else []
     emit(
         [sweep_table(result), changes_table(result), clusters_table(result)],
         fmt,
@@ -112,4 +117,7 @@ def command(
         footer=stamp_line(bundle, day, left_out, swept.overrides),
         money=money,
         export=export,
+        title=f"Cap sweep of {pool}",
+        table=table,
+        csv_dialect=csv_dialect,
     )

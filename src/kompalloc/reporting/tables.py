@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -29,7 +31,7 @@ class Kind(StrEnum):
     """Integer øre."""
     COUNT = "count"
     NUMBER = "number"
-    """A number that is not summed (a rank, a year)."""
+    """A number that is not summed (a rank, a year): an int, or a decimal as text ('7.5')."""
     SHARE = "share"
     """A fraction as (numerator, denominator) of øre, shown as a percentage."""
 
@@ -63,6 +65,29 @@ class Table:
     totals: tuple[Cell, ...] | None = None
     group: str | None = None
     """A column whose value splits the table into sections for people (machine formats keep it)."""
+    level: str | None = None
+    """A count column holding each row's depth in a tree (0 at the root): people's views indent
+    the first column by it (the terminal with '└ ', HTML and workbooks by indentation); the
+    cells themselves hold plain names, so machine formats never carry tree glyphs."""
+
+
+TREE_GLYPH = "└ "
+"""How the terminal and tabulate formats mark a row one level down."""
+
+
+def with_tree_glyphs(table: Table) -> Table:
+    """``table`` with the first column of each row under a root drawn as a tree (two spaces a
+    level below the first, then '└ '), for text views; the table itself if it has no levels."""
+    if table.level is None:
+        return table
+    at = [c.key for c in table.columns].index(table.level)
+    rows = []
+    for row in table.rows:
+        depth = row[at]
+        if isinstance(depth, int) and depth > 0 and isinstance(row[0], str):
+            row = ("  " * (depth - 1) + TREE_GLYPH + row[0], *row[1:])
+        rows.append(row)
+    return replace(table, rows=tuple(rows))
 
 
 def pools_table(bundle: Bundle, allocation: Allocation, *, all_pools: bool = False) -> Table:
@@ -76,6 +101,9 @@ def pools_table(bundle: Bundle, allocation: Allocation, *, all_pools: bool = Fal
         Column("granted", "Granted", Kind.MONEY),
         Column("remaining", "Remaining", Kind.MONEY),
         Column("used", "Used", Kind.SHARE),
+        Column("pool_id", "Pool ID", people=False),
+        Column("parent_id", "Parent ID", people=False),
+        Column("level", "Level", Kind.NUMBER, people=False),
     )
     rows: list[tuple[Cell, ...]] = []
     totals = [0, 0, 0, 0, 0]
@@ -92,7 +120,7 @@ def pools_table(bundle: Bundle, allocation: Allocation, *, all_pools: bool = Fal
             if depth == 0:
                 label = pool.name or f"{_scheme_name(bundle, root.scheme)} {root.year}"
             else:
-                label = "  " * (depth - 1) + "└ " + pool.label
+                label = pool.label
             rows.append(
                 (
                     label,
@@ -102,13 +130,23 @@ def pools_table(bundle: Bundle, allocation: Allocation, *, all_pools: bool = Fal
                     r.granted,
                     r.remaining,
                     (r.committed + r.granted, r.cap),
+                    pid,
+                    pool.parent or "",
+                    depth,
                 )
             )
         r = allocation.pools[root.id]
         for i, amount in enumerate((r.cap, r.committed, r.available, r.granted, r.remaining)):
             totals[i] += amount
-    total_row: tuple[Cell, ...] = ("Total", *totals, (totals[1] + totals[3], totals[0]))
-    return Table("pools", "Schemes and pools", columns, tuple(rows), total_row)
+    total_row: tuple[Cell, ...] = (
+        "Total",
+        *totals,
+        (totals[1] + totals[3], totals[0]),
+        "",
+        "",
+        None,
+    )
+    return Table("pools", "Schemes and pools", columns, tuple(rows), total_row, level="level")
 
 
 def _scheme_name(bundle: Bundle, scheme_id: str | None) -> str:
@@ -133,6 +171,7 @@ def clusters_table(bundle: Bundle, allocation: Allocation) -> Table:
         Column("requested", "Asked", Kind.MONEY),
         Column("granted", "Granted", Kind.MONEY),
         Column("share", "Share", Kind.SHARE),
+        Column("cluster_id", "Cluster ID", people=False),
     )
     stats: dict[str | None, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for grant in allocation.grants:
@@ -151,17 +190,47 @@ def clusters_table(bundle: Bundle, allocation: Allocation) -> Table:
         cluster = bundle.clusters.get(cid) if cid else None
         name = cluster.name if cluster else ("(no cluster)" if cid is None else cid)
         region = (cluster.region or "") if cluster else ""
-        rows.append((name, region, s[0], s[1], s[2], s[3], (s[3], s[2])))
+        rows.append((name, region, s[0], s[1], s[2], s[3], (s[3], s[2]), cid or ""))
     t = [sum(s[i] for s in stats.values()) for i in range(4)]
-    totals: tuple[Cell, ...] = ("Total", "", t[0], t[1], t[2], t[3], (t[3], t[2]))
+    totals: tuple[Cell, ...] = ("Total", "", t[0], t[1], t[2], t[3], (t[3], t[2]), "")
     return Table("clusters", "Clusters", columns, tuple(rows), totals)
+
+
+APPLICATION_FIELDS = (
+    Column("scheme", "Scheme ID", people=False),
+    Column("year", "Year", Kind.NUMBER, people=False),
+    Column("round_id", "Round ID", people=False),
+    Column("institution_id", "Institution ID", people=False),
+    Column("institution_name", "Institution name", people=False),
+    Column("institution_type", "Institution type", people=False),
+    Column("cluster_id", "Cluster ID", people=False),
+    Column("region", "Region", people=False),
+    Column("title", "Title", people=False),
+    Column("submitted", "Submitted", people=False),
+    Column("participants", "Participants", Kind.COUNT, people=False),
+    Column("study_points", "Study points", Kind.NUMBER, people=False),
+    Column("education_level", "Level", people=False),
+    Column("score", "Score", Kind.NUMBER, people=False),
+    Column("tie_break", "Tie break", Kind.NUMBER, people=False),
+    Column("partial", "Accepts partial", people=False),
+    Column("min_grant", "Minimum grant", Kind.MONEY, people=False),
+    Column("fixed_grant", "Fixed grant", Kind.MONEY, people=False),
+    Column("budget", "Budget", Kind.MONEY, people=False),
+    Column("exclusive_group", "Exclusive group", people=False),
+    Column("target_groups", "Target groups", people=False),
+    Column("companies", "Companies", people=False),
+    Column("partners", "Partners", people=False),
+)
+"""Every field of an application beside its decision: machine formats and workbooks carry them,
+one row per application, so a secretariat can filter and pivot without a second file."""
 
 
 def applications_table(
     bundle: Bundle, allocation: Allocation, bound: Mapping[str, Binding] | None = None
 ) -> Table:
-    """Per application, in decision order within each scheme: asked, granted, status and why
-    (with ``bound``: the cap that gave less than asked, and the room it had at its turn)."""
+    """Per application, in decision order within each scheme: asked, granted, status and why,
+    (with ``bound``) the cap that gave less than asked and the room it had at its turn, and (for
+    machine formats and workbooks) every field of the application."""
     columns = (
         Column("application", "ID"),
         Column("round", "Round"),
@@ -177,6 +246,7 @@ def applications_table(
         Column("detail", "Detail", people=False),
         Column("binding_cap", "Binding cap", people=False),
         Column("binding_room", "Room at its turn", Kind.MONEY, people=False),
+        *APPLICATION_FIELDS,
     )
     rows: list[tuple[Cell, ...]] = []
     for grant in allocation.grants:
@@ -202,14 +272,43 @@ def applications_table(
                 grant.detail,
                 binding.cap if binding else None,
                 binding.room if binding else None,
+                app.scheme,
+                app.year,
+                root.id if root else "",
+                app.institution,
+                institution.name if institution else "",
+                institution.type if institution else "",
+                app.cluster or "",
+                (cluster.region or "") if cluster else "",
+                app.title,
+                app.submitted.isoformat() if app.submitted != date.min else "",
+                app.participants,
+                _decimal_text(app.study_points),
+                app.level or "",
+                _decimal_text(app.score),
+                app.tie_break,
+                "true" if app.partial else "false",
+                app.min_grant,
+                app.fixed_grant,
+                app.budget,
+                app.exclusive_group or "",
+                "; ".join(app.target_groups),
+                "; ".join(c.name for c in app.companies),
+                "; ".join(f"{p.role}: {p.name}" for p in app.partners),
             )
         )
     asked = sum(g.requested for g in allocation.grants)
     given = sum(g.granted for g in allocation.grants)
-    totals: tuple[Cell, ...] = (
-        ("Total", "", "", "", None, asked, given, "", "", "", None, "", None, None)
+    head: tuple[Cell, ...] = ("Total", "", "", "", None, asked, given, "", "", "", None, "", None, None)
+    rest: tuple[Cell, ...] = tuple(
+        None if c.kind is not Kind.TEXT else "" for c in APPLICATION_FIELDS
     )
-    return Table("applications", "Applications", columns, tuple(rows), totals, group="round")
+    return Table("applications", "Applications", columns, tuple(rows), head + rest, group="round")
+
+
+def _decimal_text(value: Decimal | None) -> str:
+    """A decimal field as plain text with a point ('7.5'), or empty."""
+    return "" if value is None else format(value, "f")
 
 
 def report_tables(
@@ -322,6 +421,7 @@ def rounds_table(
         Column("funding_room", "Room at its turn", Kind.MONEY, people=False),
         Column("funding_together", "Caps together", people=False),
         Column("seed", "Seed", Kind.NUMBER, people=False),
+        Column("round_id", "Round ID", people=False),
     )
     rows: list[tuple[Cell, ...]] = []
     roots = sorted(
@@ -348,10 +448,11 @@ def rounds_table(
                 info.funding_line if info else None,
                 *_gap_cells((gaps or {}).get(root.id)),
                 info.seed if info else None,
+                root.id,
             )
         )
     sums: list[Cell] = [sum(v for r in rows if isinstance(v := r[i], int)) for i in range(2, 8)]
-    totals: tuple[Cell, ...] = ("Total", "", *sums, None, None, None, None, None, None)
+    totals: tuple[Cell, ...] = ("Total", "", *sums, None, None, None, None, None, None, "")
     return Table("rounds", "Rounds", columns, tuple(rows), totals)
 
 
