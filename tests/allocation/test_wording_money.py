@@ -26,7 +26,7 @@ def test_a_cap_with_room_says_what_it_had_and_exhausted_only_at_zero() -> None:
     none = wording.offer(150_000_000, 117_000_000, "pool", "sub-pool exhausted", why, 100, False, 1)
     assert none[1:4] == (
         Status.NOT_FUNDED,
-        f"sub-pool: {kr('1 170 000 kr')} left; no partial",
+        "too little in sub-pool; no partial",
         f"Not funded: {SUB} had {kr('1 170 000 kr')} left of {kr('1 500 000 kr')} asked; "
         "no partial grant accepted.",
     )
@@ -41,7 +41,7 @@ def test_a_cap_with_room_says_what_it_had_and_exhausted_only_at_zero() -> None:
         150_000_000, 117_000_000, "pool", "sub-pool exhausted", why, 100, True, 120_000_000
     )
     assert low[2:4] == (
-        f"sub-pool: {kr('1 170 000 kr')} left; below its minimum",
+        "too little in sub-pool; below its minimum",
         f"Not funded: {why} of {kr('1 500 000 kr')} asked, below its minimum of "
         f"{kr('1 200 000 kr')}.",
     )
@@ -50,10 +50,10 @@ def test_a_cap_with_room_says_what_it_had_and_exhausted_only_at_zero() -> None:
     assert zero[2:4] == ("sub-pool exhausted", f"Not funded: {SUB} had 0{NB}kr left.")
     assert wording.skipped("pool exhausted", empty, "pool")[2] == "pool exhausted; skipped"
     assert wording.skipped("pool exhausted", why, "pool")[2] == (
-        f"pool: {kr('1 170 000 kr')} left; skipped"
+        "too little in pool; skipped"
     )
     assert wording.stops_here("pool exhausted", why)[2:4] == (
-        f"pool: {kr('1 170 000 kr')} left; funding line",
+        "too little in pool; funding line",
         f"Not funded: {why}; the pool stops here.",
     )
 

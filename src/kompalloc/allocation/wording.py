@@ -119,11 +119,12 @@ def _room_words(why: str) -> str | None:
 
 def left(short: str, why: str) -> str:
     """A cap's few words when it gave less than asked: '<cap> exhausted' only when it had
-    nothing left, otherwise what it had ('sub-pool: 1 170 000 kr left')."""
+    nothing left, otherwise 'too little in <cap>' (the amounts are in the full sentence: a
+    table cell keeps no number it might have to break across lines)."""
     room = _room_words(why)
     if room is None or why.endswith(_NOTHING):
         return short
-    return f"{short.removesuffix(' exhausted')}: {room} left"
+    return f"too little in {short.removesuffix(' exhausted')}"
 
 
 def rest_of(short: str, why: str) -> str:

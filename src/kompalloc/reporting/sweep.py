@@ -17,7 +17,8 @@ BAR_WIDTH = 44
 
 def findings(result: Sweep, label: str) -> list[str]:
     """Sentences for people, computed from the grants: where more money stops changing any
-    grant, which applications gain or lose at each step, and any fall of the round's total."""
+    grant, and any fall of the round's total (who gains and loses at each step is the changes
+    table's)."""
     out = []
     plateau = result.plateau()
     if plateau is not None:
@@ -32,7 +33,7 @@ def findings(result: Sweep, label: str) -> list[str]:
             before = result.steps[plateau - 1]
             where = (
                 f"at a cap of {format_kr(result.exact)}"
-                f" ({format_kr(result.exact - 1)} still changes a grant)"
+                f" (at {format_kr(result.exact - 1)} some grant still differs)"
                 if result.exact is not None
                 else f"between a cap of {format_kr(before.cap)} and {format_kr(at.cap)}"
             )
@@ -44,36 +45,6 @@ def findings(result: Sweep, label: str) -> list[str]:
     elif len(result.steps) > 1:
         out.append(
             f"Every cap up to {format_kr(result.steps[-1].cap)} still changes a grant in {label}."
-        )
-    for i in range(1, len(result.steps)):
-        changes = result.changes(i)
-        if not changes:
-            continue
-        words = []
-        for kind in ("gained", "lost", "status"):
-            named = [c for c in changes if c.kind == kind]
-            if not named:
-                continue
-            if kind == "status":
-                words.append(
-                    "status changed: "
-                    + ", ".join(
-                        f"{c.application} ({c.status_before.value} -> {c.status_after.value})"
-                        for c in named
-                    )
-                )
-            else:
-                words.append(
-                    f"{kind}: "
-                    + ", ".join(
-                        f"{c.application} {format_kr(c.before)} -> {format_kr(c.after)}"
-                        for c in named
-                    )
-                )
-        out.append(
-            f"From {format_kr(result.steps[i - 1].cap)} to {format_kr(result.steps[i].cap)}: "
-            + "; ".join(words)
-            + "."
         )
     for a, b in result.falls():
         out.append(
