@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from kompalloc.allocation import Allocation, Status, allocate
-from kompalloc.allocation.engine import RoundAtCap, round_at_caps
+from kompalloc.allocation.engine import round_at_caps
+from kompalloc.allocation.wording import Decision
 from kompalloc.model import Bundle
 from kompalloc.pooltree import build
 
@@ -40,8 +41,35 @@ class Step:
     """What the funding-line application lacked at its turn (not the money that would fund it:
     see :mod:`kompalloc.allocation.gaps`)."""
     note: str
-    grants: Mapping[str, tuple[int, Status]] = field(default_factory=dict)
-    """Each application of the round: what it is granted, and its status."""
+    order: tuple[str, ...] = ()
+    """The round's applications, in its order."""
+    decided: tuple[Decision | None, ...] = ()
+    """Each one's decision, in that order (None: not funded, after the pass stopped). Kept as
+    the engine made them (shared tuples), so that comparing two steps costs next to nothing
+    where they agree."""
+
+    @property
+    def grants(self) -> dict[str, tuple[int, Status]]:
+        """Each application of the round: what it is granted, and its status."""
+        return dict(zip(self.order, map(_pair, self.decided), strict=True))
+
+
+_NOTHING = (0, Status.NOT_FUNDED)
+
+
+def _pair(decision: Decision | None) -> tuple[int, Status]:
+    return _NOTHING if decision is None else (decision[0], decision[1])
+
+
+def same_grants(a: Step, b: Step) -> bool:
+    """Whether every application gets the same amount with the same status at both steps."""
+    if a.order != b.order:
+        return a.grants == b.grants
+    if a.decided == b.decided:
+        return True
+    return all(
+        x is y or _pair(x) == _pair(y) for x, y in zip(a.decided, b.decided, strict=True)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +112,11 @@ class Sweep:
         last step still changes a grant, or there is only one step)."""
         if len(self.steps) < 2:
             return None
-        last = self.steps[-1].grants
-        if self.steps[-2].grants != last:
+        last = self.steps[-1]
+        if not same_grants(self.steps[-2], last):
             return None
         i = len(self.steps) - 1
-        while i > 0 and self.steps[i - 1].grants == last:
+        while i > 0 and same_grants(self.steps[i - 1], last):
             i -= 1
         return i
 
@@ -96,13 +124,19 @@ class Sweep:
         """The applications whose grant or status differs between step ``i - 1`` and step ``i``."""
         if i <= 0:
             return []
-        before, after = self.steps[i - 1].grants, self.steps[i].grants
-        out = []
-        for app_id in after:
-            a, b = before.get(app_id, (0, Status.NOT_FUNDED)), after[app_id]
-            if a != b:
-                out.append(Change(app_id, self.clusters.get(app_id), a[0], b[0], a[1], b[1]))
-        return out
+        first, second = self.steps[i - 1], self.steps[i]
+        if first.order != second.order:
+            before, after = first.grants, second.grants
+            pairs = [(k, before.get(k, _NOTHING), after[k]) for k in after]
+        else:
+            pairs = [
+                (k, _pair(x), _pair(y))
+                for k, x, y in zip(second.order, first.decided, second.decided, strict=True)
+                if x is not y
+            ]
+        return [
+            Change(k, self.clusters.get(k), a[0], b[0], a[1], b[1]) for k, a, b in pairs if a != b
+        ]
 
     def by_cluster(self, i: int) -> dict[str | None, int]:
         """What each cluster of the round is granted at step ``i``."""
@@ -143,7 +177,6 @@ def _round_of(bundle: Bundle, pool_id: str) -> str:
 
 def _step(allocation: Allocation, pool_id: str, root: str, cap: int, others: int) -> Step:
     grants = [g for g in allocation.grants if g.pools and g.pools[0] == root]
-    by_app = {g.application: (g.granted, g.status) for g in grants}
     granted = sum(g.granted for g in grants)
     info = allocation.rounds.get(root)
     return Step(
@@ -157,16 +190,9 @@ def _step(allocation: Allocation, pool_id: str, root: str, cap: int, others: int
         funding_line=info.funding_line if info else None,
         funding_gap=info.funding_gap if info else None,
         note=info.funding_note if info else "",
-        grants=by_app,
+        order=tuple(g.application for g in grants),
+        decided=tuple((g.granted, g.status, g.reason, g.detail, g.limit or "") for g in grants),
     )
-
-
-def _grants(result: RoundAtCap) -> dict[str, tuple[int, Status]]:
-    """Each application's grant and status at one cap, from the pass's decisions."""
-    return {
-        app_id: (d[0], d[1]) if d is not None else (0, Status.NOT_FUNDED)
-        for app_id, d in zip(result.result.order, result.decided, strict=True)
-    }
 
 
 def sweep(
@@ -208,7 +234,8 @@ def sweep(
                     funding_line=r.result.funding_line,
                     funding_gap=r.result.funding_gap,
                     note=r.result.funding_note,
-                    grants=_grants(r),
+                    order=r.result.order,
+                    decided=r.decided,
                 )
                 for r in prepared
             ]
