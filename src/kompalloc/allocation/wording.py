@@ -222,21 +222,24 @@ def funding_line(
     )
 
 
-def _moves(moves: Sequence[Move], joiner: str) -> str:
+def _moves(moves: Sequence[Move], joiner: str, rooms: bool) -> str:
     return joiner.join(
         f"{kr(m.extra)} more in {m.label}"
-        + (f" (it had {kr(max(m.room, 0))} left at its turn)" if m.room is not None else "")
+        + (
+            f" (it had {kr(max(m.room, 0))} left at its turn)"
+            if rooms and m.room is not None
+            else ""
+        )
         for m in moves
     )
 
 
-def _target_words(app: str, target: Target, asked: int, what: str) -> str:
+def _target_words(target: Target, what: str, rooms: bool = True) -> str:
     if target.single:
-        return f"{_moves(target.single, ', or ')} would {what}"
+        return f"{_moves(target.single, ', or ', rooms)} would {what}"
     if target.together:
-        if len(target.together) == 1:
-            return f"{_moves(target.together, '')} would {what}, with more in its other caps"
-        return f"no single cap would {what}: together, {_moves(target.together, ' and ')} would"
+        together = _moves(target.together, " and ", rooms)
+        return f"no single cap would {what}: together, {together} would"
     return f"no more money in its pools or limits would {what}"
 
 
@@ -247,9 +250,8 @@ def gap_note(gap: FundingGap) -> str:
     what = f"fund {app} in full" if full.amount >= gap.asked else (
         f"give {app} {kr(full.amount)}, its own limit"
     )
-    note = _target_words(app, full, gap.asked, what)
+    note = _target_words(full, what)
     if gap.minimum is not None:
-        note += "; " + _target_words(
-            app, gap.minimum, gap.asked, f"give it its minimum of {kr(gap.minimum.amount)}"
-        )
+        minimum = f"give it its minimum of {kr(gap.minimum.amount)}"
+        note += "; " + _target_words(gap.minimum, minimum, rooms=False)
     return note
