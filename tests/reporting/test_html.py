@@ -150,3 +150,20 @@ def test_the_svg_export_is_light_without_window_or_web_fonts() -> None:
     assert 'fill="#ffffff"' in svg
     assert "<circle" not in svg  # no window buttons
     assert "#292929" not in svg  # Rich's dark background
+
+
+def test_the_page_speaks_norwegian_with_lang_nb_and_mnok_parts_add_up(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    result = invoke(
+        runner, "report", *NATIONAL, "--format", "html", "--lang", "nb", "--money", "mnok"
+    )
+    assert result.exit_code == 0, result.output
+    page = result.stdout
+    parse(page)
+    assert '<html lang="nb">' in page
+    assert "<h1>Tildelingsrapport</h1>" in page
+    assert "<dt>Per dato</dt>" in page
+    assert ">Innvilget</th>" in page and ">Granted</th>" not in page
+    assert "største rest" in page  # the caption says the parts are rounded to add up

@@ -75,7 +75,7 @@ def test_the_terminal_view_prints_what_the_table_format_writes(national: dict[st
     from rich.console import Console
 
     out = Console(file=io.StringIO(), width=120, color_system=None, highlight=False)
-    for item in people_view(national["tables"], notes=national["notes"], footer=FOOTER):
+    for item in people_view(national["tables"], width=120, notes=national["notes"], footer=FOOTER):
         item.print_on(out)
     assert isinstance(out.file, io.StringIO)
     text = render_output(

@@ -8,6 +8,7 @@ from kompalloc.cli.params import (
     CsvDialectOption,
     EffectiveOption,
     FormatOption,
+    LangOption,
     MethodOption,
     MoneyOption,
     OutputOption,
@@ -29,6 +30,7 @@ def command(
     method: MethodOption = None,
     as_of: AsOfOption = None,
     money: MoneyOption = None,
+    lang: LangOption = None,
     scenario: ScenarioOption = None,
     set_: SetOption = None,
     effective: EffectiveOption = False,
@@ -78,4 +80,5 @@ def command(
         title="Allocation decisions",
         table=table,
         csv_dialect=csv_dialect,
+        lang=lang,
     )

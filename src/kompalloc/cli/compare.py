@@ -12,6 +12,7 @@ from kompalloc.cli.params import (
     CsvDialectOption,
     ExportOption,
     FormatOption,
+    LangOption,
     MethodOption,
     MoneyOption,
     OutputOption,
@@ -66,6 +67,7 @@ def command(
     output: OutputOption = None,
     export: ExportOption = None,
     money: MoneyOption = None,
+    lang: LangOption = None,
     method: MethodOption = None,
     as_of: AsOfOption = None,
     set_: SetOption = None,
@@ -84,11 +86,14 @@ def command(
     from kompalloc.cli.output import emit, resolve_display
     from kompalloc.pipeline.compare import compare_runs
     from kompalloc.pipeline.errors import UsageError
+    from kompalloc.pipeline.project import language
     from kompalloc.pipeline.run import Request
     from kompalloc.pipeline.stamp import stamp, stamp_line
     from kompalloc.reporting.compare import (
         comparison_renderables,
         comparison_tables,
+        plan,
+        plan_records,
         shown_blocks,
         summary_lines,
     )
@@ -118,13 +123,16 @@ def command(
             for r in result.runs
         ],
         "changed": result.changed,
+        "plan": plan_records(plan(result)),
     }
     footer = stamp_line(everything, day, left_out, compared.overrides)
-    people = comparison_renderables(result, blocks, money, full=full)
+    people = comparison_renderables(result, blocks, money, full=full, lang=language(lang))
     title = "Scenario comparison"
     if export is not None:
         if ExportFormat.for_suffix(export.suffix) is ExportFormat.SVG:
-            write_export(export, [], extra=people, footer=footer, money=money, title=title)
+            write_export(
+                export, [], extra=people, footer=footer, money=money, title=title, lang=lang
+            )
         else:  # a page or Markdown: the tables and the summary sentences
             write_export(
                 export,
@@ -134,6 +142,7 @@ def command(
                 money=money,
                 title=title,
                 document=document,
+                lang=lang,
             )
     if fmt is Format.TABLE:
         emit(
@@ -146,6 +155,7 @@ def command(
             money=money,
             table=table,
             csv_dialect=csv_dialect,
+            lang=lang,
         )
     else:
         emit(
@@ -159,6 +169,7 @@ def command(
             title=title,
             table=table,
             csv_dialect=csv_dialect,
+            lang=lang,
         )
     if exit_code and result.changed:
         raise typer.Exit(EXIT_CHANGED)

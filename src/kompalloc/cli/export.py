@@ -37,10 +37,12 @@ def write_export(
     money: str = "kr",
     title: str = "kompalloc report",
     document: Mapping[str, Any] | None = None,
+    lang: str | None = None,
 ) -> None:
     """Write the export file atomically, if one was asked for (an HTML export is the page of
     ``--format html``, headed ``title``, with the facts of ``document``, the stamp)."""
     from kompalloc.pipeline.files import write_output
+    from kompalloc.pipeline.project import language
     from kompalloc.reporting.formats import ExportFormat
     from kompalloc.reporting.output import export_text
 
@@ -56,5 +58,6 @@ def write_export(
         money=money,
         title=title,
         document=document,
+        lang=language(lang),
     )
     write_output(text, export)

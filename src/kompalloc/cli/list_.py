@@ -10,6 +10,7 @@ from kompalloc.cli.console import Verbosity
 from kompalloc.cli.params import (
     CsvDialectOption,
     FormatOption,
+    LangOption,
     MoneyOption,
     OutputOption,
     Paths,
@@ -28,6 +29,7 @@ def command(
     csv_dialect: CsvDialectOption = CsvDialect.PLAIN,
     output: OutputOption = None,
     money: MoneyOption = None,
+    lang: LangOption = None,
 ) -> None:
     """List the schemes, pools, clusters, institutions, applications or limits the files define.
 
@@ -53,4 +55,5 @@ def command(
         title=f"kompalloc list {kind.value}",
         table=table,
         csv_dialect=csv_dialect,
+        lang=lang,
     )

@@ -42,6 +42,7 @@ def emit(
     title: str = "kompalloc report",
     table: str | None = None,
     csv_dialect: CsvDialect = CsvDialect.PLAIN,
+    lang: str | None = None,
 ) -> None:
     """Render the tables in the chosen format and send them to stdout or the output file.
 
@@ -51,9 +52,11 @@ def emit(
     from kompalloc.cli.console import PIPE_WIDTH, stdout_console
     from kompalloc.pipeline.errors import UsageError
     from kompalloc.pipeline.files import write_bytes_output, write_output, write_stdout
+    from kompalloc.pipeline.project import language
     from kompalloc.reporting.output import chosen_tables, csv_table, people_view, render_output
 
     fmt, money = resolve_display(fmt, money)
+    chosen = language(lang)
     if tables:
         try:
             tables = chosen_tables(tables, table)
@@ -73,10 +76,13 @@ def emit(
             money=money,
             title=title,
             document=document,
+            lang=chosen,
         )
     if fmt is Format.TABLE and output is None:
         with stdout_console() as out:
-            shown = people_view(tables, money, out.width, extra=extra, notes=notes, footer=footer)
+            shown = people_view(
+                tables, money, out.width, extra=extra, notes=notes, footer=footer, lang=chosen
+            )
             print_tables(out, shown)
         return
     if fmt is Format.CSV:
@@ -95,6 +101,7 @@ def emit(
         extra=extra,
         width=PIPE_WIDTH,
         title=title,
+        lang=chosen,
     )
     if isinstance(rendered, bytes):
         assert output is not None

@@ -36,6 +36,16 @@ MoneyOption = Annotated[
         "for people; machine formats always give øre. Default: the project file's, else kr.",
     ),
 ]
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="en|nb",
+        help="The language of tables for people: en (English) or nb (Norwegian bokmål): "
+        "headings, statuses, reasons, institution types and partner roles. Machine formats "
+        "keep English keys. Default: the project file's 'lang', else en.",
+    ),
+]
 OutputOption = Annotated[
     Path | None,
     typer.Option(

@@ -13,6 +13,7 @@ from kompalloc.cli.params import (
     EffectiveOption,
     ExportOption,
     FormatOption,
+    LangOption,
     MethodOption,
     MoneyOption,
     OutputOption,
@@ -34,6 +35,7 @@ def command(
     method: MethodOption = None,
     as_of: AsOfOption = None,
     money: MoneyOption = None,
+    lang: LangOption = None,
     scenario: ScenarioOption = None,
     set_: SetOption = None,
     effective: EffectiveOption = False,
@@ -90,4 +92,5 @@ def command(
         title="Allocation report",
         table=table,
         csv_dialect=csv_dialect,
+        lang=lang,
     )

@@ -12,6 +12,7 @@ from kompalloc.cli.params import (
     CsvDialectOption,
     ExportOption,
     FormatOption,
+    LangOption,
     MethodOption,
     MoneyOption,
     OutputOption,
@@ -57,6 +58,7 @@ def command(
     output: OutputOption = None,
     export: ExportOption = None,
     money: MoneyOption = None,
+    lang: LangOption = None,
     method: MethodOption = None,
     as_of: AsOfOption = None,
     scenario: ScenarioOption = None,
@@ -120,4 +122,5 @@ def command(
         title=f"Cap sweep of {pool}",
         table=table,
         csv_dialect=csv_dialect,
+        lang=lang,
     )

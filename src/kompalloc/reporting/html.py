@@ -18,6 +18,8 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
+from kompalloc.reporting import labels
+from kompalloc.reporting.labels import Lang
 from kompalloc.reporting.tables import Cell, Column, Kind, Table
 
 STYLE = """
@@ -67,12 +69,6 @@ def _text(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def _cell(cell: Cell, column: Column, money: str) -> str:
-    from kompalloc.reporting.render import text_cell
-
-    return _text(text_cell(cell, column, unit=False, money=money))
-
-
 def _classes(column: Column) -> str:
     if column.kind is not Kind.TEXT:
         return ' class="num"'
@@ -85,58 +81,65 @@ def _table_html(
     title: str,
     table: Table,
     shown: Sequence[int],
-    rows: Sequence[tuple[Cell, ...]],
-    totals: tuple[Cell, ...] | None,
-    money: str,
+    rows: Sequence[tuple[str, ...]],
+    depths: Sequence[Cell],
+    footers: tuple[str, ...] | None,
+    caption: Sequence[str],
+    lang: Lang,
 ) -> list[str]:
-    """One ``<table>`` under its heading: a head row, the body, the totals in a foot."""
+    """One ``<table>`` under its heading: a head row, the body, the totals in a foot. ``rows``
+    and ``footers`` are the shown columns' texts as people read them; ``depths`` each row's
+    level in a tree (its first cell is indented by it)."""
     columns = table.columns
-    level = [c.key for c in columns].index(table.level) if table.level else None
     out = [f"<section>\n<h2>{_text(title)}</h2>", '<div class="scroll">', "<table>"]
-    if any(c.kind is Kind.MONEY for c in columns):
-        unit = "MNOK" if money == "mnok" else "kroner"
-        out.append(f"<caption>Amounts in {unit}.</caption>")
+    if caption:
+        out.append(f"<caption>{_text(' '.join(caption))}</caption>")
     numeric = ' class="num"'
     head = "".join(
         f'<th scope="col"{numeric if columns[i].kind is not Kind.TEXT else ""}>'
-        f"{_text(columns[i].title)}</th>"
+        f"{_text(labels.word(columns[i].title, lang))}</th>"
         for i in shown
     )
     out += ["<thead>", f"<tr>{head}</tr>", "</thead>"]
-    if totals is not None:
+    if footers is not None:
         foot = "".join(
-            f"<td{_classes(columns[i])}>{_cell(totals[i], columns[i], money)}</td>" for i in shown
+            f"<td{_classes(columns[i])}>{_text(text)}</td>"
+            for i, text in zip(shown, footers, strict=True)
         )
         out += ["<tfoot>", f"<tr>{foot}</tr>", "</tfoot>"]
     out.append("<tbody>")
-    for row in rows:
+    for texts, depth in zip(rows, depths, strict=True):
         cells = []
-        for n, i in enumerate(shown):
-            column = columns[i]
-            attrs = _classes(column)
-            depth = row[level] if level is not None and n == 0 else None
-            if isinstance(depth, int) and depth > 0:
+        for n, (i, text) in enumerate(zip(shown, texts, strict=True)):
+            attrs = _classes(columns[i])
+            if n == 0 and isinstance(depth, int) and depth > 0:
                 attrs += f' style="padding-left: {depth * INDENT_EM:.1f}em"'
-            cells.append(f"<td{attrs}>{_cell(row[i], column, money)}</td>")
+            cells.append(f"<td{attrs}>{_text(text)}</td>")
         out.append(f"<tr>{''.join(cells)}</tr>")
     out += ["</tbody>", "</table>", "</div>", "</section>"]
     return out
 
 
-def _tables_html(table: Table, money: str) -> list[str]:
+def _tables_html(table: Table, money: str, lang: Lang) -> list[str]:
     """A table as people read it: split into one ``<table>`` per section (by its group column,
-    with each section's totals), every column people read shown."""
-    from kompalloc.reporting.render import _sections, section_totals
+    with each section's totals), every column people read shown, in the words of ``lang`` and
+    with amounts in MNOK rounded as the terminal rounds them (the parts add up to the total)."""
+    from kompalloc.reporting.render import _caption, _people_sections, _sections
 
     shown = [i for i, c in enumerate(table.columns) if c.people and c.key != table.group]
+    level = [c.key for c in table.columns].index(table.level) if table.level else None
+    caption = _caption(table, money, lang)
     out: list[str] = []
-    for label, start, end in _sections(table):
-        rows = table.rows[start:end]
-        if label is None:
-            out += _table_html(table.title, table, shown, rows, table.totals, money)
-        else:
-            totals = section_totals(table, rows) if table.totals else None
-            out += _table_html(f"{table.title}: {label}", table, shown, rows, totals, money)
+    spans = _sections(table)
+    for (label, start, end), section in zip(
+        spans, _people_sections(table, shown, money, lang), strict=True
+    ):
+        depths = [row[level] if level is not None else None for row in table.rows[start:end]]
+        title = labels.title(table.title, lang)
+        heading = title if label is None else f"{title}: {label}"
+        out += _table_html(
+            heading, table, shown, section.rows, depths, section.footers, caption, lang
+        )
     return out
 
 
@@ -195,37 +198,41 @@ def html_page(
     notes: Sequence[str] = (),
     footer: str = "",
     figures: Sequence[str] = (),
-    lang: str = "en",
+    lang: Lang = Lang.EN,
 ) -> str:
     """The whole page. ``document`` is the report's stamp (as in JSON: rounds, as-of date,
     inputs); ``figures`` are preformatted text drawings (a sweep's chart), shown after the
-    tables; ``footer`` is the stamp line."""
+    tables; ``footer`` is the stamp line; the words are in ``lang``."""
+    chosen = lang
     out = [
         "<!DOCTYPE html>",
-        f'<html lang="{_text(lang)}">',
+        f'<html lang="{_text(lang.value)}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="{_text(footer or "kompalloc")}">',
-        f"<title>{_text(title)}</title>",
+        f"<title>{_text(labels.word(title, lang))}</title>",
         f"<style>\n{STYLE}\n</style>",
         "</head>",
         "<body>",
         "<header>",
-        f"<h1>{_text(title)}</h1>",
+        f"<h1>{_text(labels.word(title, lang))}</h1>",
     ]
     facts = _facts(tables, document)
     if facts:
         out.append('<dl class="facts">')
-        out += [f"<dt>{_text(k)}</dt><dd>{_text(v)}</dd>" for k, v in facts]
+        out += [
+            f"<dt>{_text(labels.word(k, lang))}</dt><dd>{_text(labels.word(v, lang))}</dd>"
+            for k, v in facts
+        ]
         out.append("</dl>")
     out += ["</header>", "<main>"]
     for table in tables:
-        out += _tables_html(table, money)
+        out += _tables_html(table, money, chosen)
     for figure in figures:
         out.append(f'<pre class="chart">{_text(figure.rstrip())}</pre>')
     if notes:
-        out.append('<section class="notes">\n<h2>Notes</h2>')
+        out.append(f'<section class="notes">\n<h2>{_text(labels.word("Notes", lang))}</h2>')
         out += [f"<p>{_text(note)}</p>" for note in notes]
         out.append("</section>")
     out.append("</main>")

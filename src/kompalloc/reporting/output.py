@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, assert_never
 
 from kompalloc.reporting.formats import CsvDialect, ExportFormat, Format
+from kompalloc.reporting.labels import Lang
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -43,6 +44,7 @@ def people_view(
     extra: Sequence[RenderableType] = (),
     notes: Sequence[str] = (),
     footer: str = "",
+    lang: Lang = Lang.EN,
 ) -> list[Shown]:
     """What people see (the table format): Rich tables, then any extra renderables, the notes
     and the stamp. With ``width`` (a terminal's), optional columns go until the tables fit."""
@@ -50,12 +52,14 @@ def people_view(
 
     out: list[Shown] = []
     for table in tables:
-        for item in render.rich_tables(table, money, width):
+        for item in render.rich_tables(table, money, width, lang):
             out.append(Shown(item))
             out.append(Shown(None))
     out.extend(Shown(item) for item in extra)
-    out.extend(Shown(note, soft_wrap=True, markup=False) for note in notes)
+    # Notes wrap at spaces to the width they are printed at, never inside an amount.
+    out.extend(Shown(render.Wrapped([(note, "")], indent="")) for note in notes)
     if footer:
+        # The stamp stays one line (tools read it); the terminal folds it if it must.
         out.append(Shown(footer, style="dim", soft_wrap=True))
     return out
 
@@ -118,6 +122,7 @@ def render_output(
     width: int = FILE_WIDTH,
     title: str = "kompalloc report",
     csv_dialect: CsvDialect = CsvDialect.PLAIN,
+    lang: Lang = Lang.EN,
 ) -> str | bytes:
     """The tables in ``fmt``: text, or the bytes of a workbook for XLSX.
 
@@ -132,7 +137,9 @@ def render_output(
 
     match fmt:
         case Format.TABLE:
-            view = people_view(tables, money, None, extra=extra, notes=notes, footer=footer)
+            view = people_view(
+                tables, money, width, extra=extra, notes=notes, footer=footer, lang=lang
+            )
             return _plain_text(view, width)
         case (
             Format.PLAIN
@@ -142,9 +149,9 @@ def render_output(
             | Format.GRID
             | Format.LATEX
         ):
-            return _with_notes(render.tabulate_text(tables, fmt, money), notes, footer)
+            return _with_notes(render.tabulate_text(tables, fmt, money, lang), notes, footer)
         case Format.HTML:
-            return _page(tables, document, title, money, notes, footer, extra)
+            return _page(tables, document, title, money, notes, footer, extra, lang)
         case Format.CSV:
             return render.csv_text(csv_table(tables), csv_dialect)
         case Format.JSON:
@@ -166,6 +173,7 @@ def _page(
     notes: Sequence[str],
     footer: str,
     extra: Sequence[RenderableType],
+    lang: Lang = Lang.EN,
 ) -> str:
     from kompalloc.reporting.html import html_page
 
@@ -178,6 +186,7 @@ def _page(
         notes=notes,
         footer=footer,
         figures=figures,
+        lang=lang,
     )
 
 
@@ -222,6 +231,7 @@ def export_text(
     money: str = "kr",
     title: str = "kompalloc report",
     document: Mapping[str, Any] | None = None,
+    lang: Lang = Lang.EN,
 ) -> str:
     """What a command shows, as an HTML page (the same as ``--format html``), an SVG picture
     (100 columns, light) or Markdown."""
@@ -233,7 +243,7 @@ def export_text(
 
     match kind:
         case ExportFormat.MARKDOWN:
-            text = render.tabulate_text(tables, Format.MARKDOWN, money) if tables else ""
+            text = render.tabulate_text(tables, Format.MARKDOWN, money, lang) if tables else ""
             if extra:
                 body = "\n".join(
                     line.rstrip()
@@ -244,7 +254,7 @@ def export_text(
                 text += ("\n" if text else "") + f"```text\n{body.strip(chr(10))}\n```\n"
             return _with_notes(text, notes, footer)
         case ExportFormat.HTML:
-            return _page(tables, document or {}, title, money, notes, footer, extra)
+            return _page(tables, document or {}, title, money, notes, footer, extra, lang)
         case ExportFormat.SVG:
             from rich.terminal_theme import DEFAULT_TERMINAL_THEME
 
@@ -257,7 +267,9 @@ def export_text(
                 no_color=False,
                 highlight=False,
             )
-            view = people_view(tables, money, EXPORT_WIDTH, extra=extra, notes=notes, footer=footer)
+            view = people_view(
+                tables, money, EXPORT_WIDTH, extra=extra, notes=notes, footer=footer, lang=lang
+            )
             for item in view:  # notes and the stamp wrap within the picture, not past its edge
                 Shown(item.renderable, item.style, None, item.markup).print_on(console)
             return console.export_svg(

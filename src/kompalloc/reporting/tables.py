@@ -49,6 +49,11 @@ class Column:
     """Whether tables for people show it; machine formats (CSV, JSON) always do."""
     drop: int = 0
     """Above 0: a narrow terminal may leave it out; the highest goes first."""
+    signed: bool = False
+    """A change: people's formats write '+' before a gain and '-' before a loss."""
+    vocab: str | None = None
+    """Which words of :mod:`kompalloc.reporting.labels` its values are (``status``,
+    ``reason``, ``institution_type``, ...): people's tables in another language translate them."""
 
 
 Cell = str | int | tuple[int, int] | None
@@ -69,6 +74,9 @@ class Table:
     """A count column holding each row's depth in a tree (0 at the root): people's views indent
     the first column by it (the terminal with '└ ', HTML and workbooks by indentation); the
     cells themselves hold plain names, so machine formats never carry tree glyphs."""
+    parts: tuple[int, ...] | None = None
+    """The rows whose amounts add up to the totals (None: every row); rounding for people keeps
+    their sum equal to the total shown."""
 
 
 TREE_GLYPH = "└ "
@@ -106,6 +114,7 @@ def pools_table(bundle: Bundle, allocation: Allocation, *, all_pools: bool = Fal
         Column("level", "Level", Kind.NUMBER, people=False),
     )
     rows: list[tuple[Cell, ...]] = []
+    parts: list[int] = []
     totals = [0, 0, 0, 0, 0]
     roots = sorted(
         tree.roots.values(),
@@ -119,6 +128,7 @@ def pools_table(bundle: Bundle, allocation: Allocation, *, all_pools: bool = Fal
             pool = bundle.pools[pid]
             if depth == 0:
                 label = pool.name or f"{_scheme_name(bundle, root.scheme)} {root.year}"
+                parts.append(len(rows))
             else:
                 label = pool.label
             rows.append(
@@ -146,7 +156,15 @@ def pools_table(bundle: Bundle, allocation: Allocation, *, all_pools: bool = Fal
         "",
         None,
     )
-    return Table("pools", "Schemes and pools", columns, tuple(rows), total_row, level="level")
+    return Table(
+        "pools",
+        "Schemes and pools",
+        columns,
+        tuple(rows),
+        total_row,
+        level="level",
+        parts=tuple(parts),
+    )
 
 
 def _scheme_name(bundle: Bundle, scheme_id: str | None) -> str:
@@ -239,8 +257,8 @@ def applications_table(
         Column("rank", "Rank", Kind.NUMBER),
         Column("requested", "Asked", Kind.MONEY),
         Column("granted", "Granted", Kind.MONEY),
-        Column("status", "Status"),
-        Column("reason", "Reason", wrap=True),
+        Column("status", "Status", vocab="status"),
+        Column("reason", "Reason", wrap=True, vocab="reason"),
         Column("limit", "Limit", people=False),
         Column("position", "Position", Kind.NUMBER, people=False),
         Column("detail", "Detail", people=False),
@@ -408,7 +426,7 @@ def rounds_table(
     tree = build(bundle)
     columns = (
         Column("round", "Round", wrap=True),
-        Column("method", "Method", drop=2),
+        Column("method", "Method", drop=2, vocab="method"),
         Column("funded", "Funded", Kind.COUNT),
         Column("partial", "Partial", Kind.COUNT),
         Column("not_funded", "Not funded", Kind.COUNT),
