@@ -112,6 +112,16 @@ class Code(StrEnum):
     SCENARIO_BAD_CHANGE = "KA704"
     SCENARIO_OVERRIDE = "KA705"
     SCENARIO_SAME_VALUE = "KA706"
+    # KA8xx: earlier grants and rounds (the ledger)
+    DECISIONS_UNREADABLE = "KA801"
+    DECISIONS_DIGEST = "KA802"
+    GRANT_NO_POOL = "KA803"
+    RETURN_UNKNOWN_GRANT = "KA804"
+    GRANTS_OVER_ROOM = "KA805"
+    REPAID_OVER_GRANT = "KA806"
+    RETURN_STATUS = "KA807"
+    LEDGER_DATE_ORDER = "KA808"
+    LEDGER_AFTER_AS_OF = "KA809"
 
 
 @dataclass(frozen=True, slots=True)

@@ -345,6 +345,42 @@ EXPLANATIONS: dict[Code, tuple[str, str]] = {
         "warning: a change sets a value to what it already is",
         "remove the change, or check that the scenario was written for this data",
     ),
+    Code.DECISIONS_UNREADABLE: (
+        "an earlier round's decisions file cannot be read, or is not one `kompalloc allocate --format json` wrote",
+        "write it again with `kompalloc allocate ... --format json --output FILE`; the path is relative to the YAML file that names it",
+    ),
+    Code.DECISIONS_DIGEST: (
+        "an earlier round's decisions file is not the one its `sha256` pins (it changed since)",
+        "check what changed; the message gives the file's digest to write if the change is meant",
+    ),
+    Code.GRANT_NO_POOL: (
+        "an earlier grant is for a budget year its scheme has no pool for, or an earlier round's grant names a pool that is not loaded",
+        "add the pool of that year, or correct the year",
+    ),
+    Code.RETURN_UNKNOWN_GRANT: (
+        "an earlier round's `returns` names an application that round did not grant money to",
+        "check the application id against the decisions file",
+    ),
+    Code.GRANTS_OVER_ROOM: (
+        "earlier grants (with the committed lump sum) are more than a pool's cap in a budget year",
+        "check the grants and the cap; withdrawn and repaid money is already counted back",
+    ),
+    Code.REPAID_OVER_GRANT: (
+        "a repayment is more than the grant it repays (in its year)",
+        "check the amount",
+    ),
+    Code.RETURN_STATUS: (
+        "an earlier grant's status and its return disagree: `repaid` without an amount, an amount or date with `granted`, an amount with `withdrawn`, or a return without its date",
+        "write `status: repaid` with `returned:` and `returned_on:`, or `status: withdrawn` with `returned_on:`",
+    ),
+    Code.LEDGER_DATE_ORDER: (
+        "a grant is withdrawn or repaid before it was decided, or a repayment goes to a year the grant has no money in",
+        "check the dates and `returned_year`",
+    ),
+    Code.LEDGER_AFTER_AS_OF: (
+        "an earlier round's decisions were made as of a date after this run's `--as-of`: that round saw applications this one leaves out",
+        "run with a later `--as-of`, or build on a decisions file written as of an earlier date",
+    ),
 }
 """(meaning, how to fix) for every code; the fix may be empty when the meaning says it all."""
 

@@ -55,6 +55,11 @@ APPORTION_RULES: tuple[str, ...] = ("hamilton", "sainte_lague", "modified_sainte
 """Largest remainder, and the divisor methods (the modified one starts at 1.4, as in Norway)."""
 GROUPINGS: tuple[str, ...] = ("cluster", "institution", "institution_type")
 """What a share or a limit can be taken per."""
+GRANT_STATUSES: tuple[str, ...] = ("granted", "withdrawn", "repaid")
+"""Where an earlier grant stands: still granted, withdrawn (all of it returns to its pools) or
+repaid in part or in full (the repaid amount returns)."""
+RETURN_STATUSES: tuple[str, ...] = ("withdrawn", "repaid")
+"""What can happen to a grant of an earlier round after its decisions file was written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +241,91 @@ class Limit(Entry):
 
 
 @dataclass(frozen=True, slots=True)
+class LedgerGrant(Entry):
+    """A grant decided before this round (an older round, a multi-year frame grant).
+
+    It finds its pools the way an application does (scheme, year, cluster, institution type),
+    in each budget year it spreads over, and counts against every one of them.
+    """
+
+    scheme: str = ""
+    years: Mapping[int, int] = field(default_factory=dict)
+    """Øre granted per budget year (a frame grant spreads over several years)."""
+    decided: date = date.min
+    """When it was decided."""
+    title: str | None = None
+    application: str | None = None
+    """The application it was granted to, where there was one (older grants have a title)."""
+    institution: str | None = None
+    cluster: str | None = None
+    status: str = "granted"
+    """One of GRANT_STATUSES."""
+    returned: int | None = None
+    """Repaid øre (status repaid); a withdrawn grant returns all of it."""
+    returned_on: date | None = None
+    """When it was withdrawn or repaid."""
+    returned_year: int | None = None
+    """The budget year the repayment goes back to (default: the grant's last year)."""
+    source: str | None = None
+    """Where the decision is recorded (a letter, a decisions file and its digest)."""
+
+    @property
+    def label(self) -> str:
+        """The application id, else the title, else the id."""
+        return self.application or self.title or self.id
+
+
+@dataclass(frozen=True, slots=True)
+class Return:
+    """A grant of an earlier round withdrawn or repaid after its decisions file was written."""
+
+    status: str
+    """One of RETURN_STATUSES."""
+    returned_on: date
+    amount: int | None = None
+    """Repaid øre (status repaid); a withdrawn grant returns all of it."""
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class RoundGrant:
+    """One grant as an earlier round's decisions file records it."""
+
+    application: str
+    scheme: str
+    year: int
+    pools: tuple[str, ...]
+    """The pools it drew on, root first."""
+    granted: int
+    status: str
+    institution: str | None = None
+    cluster: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierRound(Entry):
+    """An earlier round this one builds on: its decisions file, pinned by digest."""
+
+    decisions: str = ""
+    """The decisions file as written (relative to the file that names it)."""
+    sha256: str = ""
+    decided: date = date.min
+    """When its grants were decided."""
+    name: str | None = None
+    returns: Mapping[str, Return] = field(default_factory=dict)
+    """Its grants withdrawn or repaid since, by application id."""
+    grants: tuple[RoundGrant, ...] = ()
+    """Filled in by the loader from the decisions file."""
+    as_of: date | None = None
+    """The --as-of of the run that wrote the decisions file, if it had one."""
+
+    @property
+    def label(self) -> str:
+        """The name to show, falling back to the id."""
+        return self.name or self.id
+
+
+@dataclass(frozen=True, slots=True)
 class Bundle:
     """Everything loaded from a run's files, by section and id (the first definition wins)."""
 
@@ -245,6 +335,8 @@ class Bundle:
     institutions: Mapping[str, Institution]
     applications: Mapping[str, Application]
     limits: Mapping[str, Limit] = field(default_factory=dict)
+    grants: Mapping[str, LedgerGrant] = field(default_factory=dict)
+    earlier_rounds: Mapping[str, EarlierRound] = field(default_factory=dict)
     files: tuple[str, ...] = ()
     """The files read, in load order."""
     broken: Mapping[Section, frozenset[str]] = field(default_factory=dict)

@@ -14,3 +14,7 @@ class Section(StrEnum):
     INSTITUTIONS = "institutions"
     APPLICATIONS = "applications"
     LIMITS = "limits"
+    GRANTS = "grants"
+    """Grants decided earlier (older rounds, multi-year frame grants), with what came back."""
+    EARLIER_ROUNDS = "earlier_rounds"
+    """Decisions files of earlier rounds this round builds on."""

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kompalloc import ledger
 from kompalloc.allocation.caps import Cap, Memo, claim_caps, sorted_limits
 from kompalloc.allocation.results import Allocation, Grant, Status
 from kompalloc.eligibility import own_limit
 from kompalloc.model import Bundle
-from kompalloc.pooltree import build, descendants
+from kompalloc.pooltree import build
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +41,7 @@ def bindings(bundle: Bundle, allocation: Allocation) -> dict[str, Binding]:
     """The binding cap of every application that got less than it asked for want of room in a
     cap (not for its own limits, its rules, the council or its exclusive group)."""
     tree = build(bundle)
-    committed = {
-        pid: sum(bundle.pools[d].committed for d in descendants(tree, pid)) for pid in bundle.pools
-    }
+    committed = ledger.committed(bundle, tree)  # as the engine charges it
     caps: dict[str, Cap] = {}
     memo = Memo(limits=sorted_limits(bundle))
     assert memo.limits is not None

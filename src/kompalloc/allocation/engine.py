@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from operator import attrgetter
 
+from kompalloc import ledger
 from kompalloc.allocation import express, filling, wording
 from kompalloc.allocation.apportion import apportion
 from kompalloc.allocation.caps import (
@@ -30,7 +31,7 @@ from kompalloc.allocation.ordering import order
 from kompalloc.allocation.results import Allocation, Grant, PoolResult, RoundResult, Status
 from kompalloc.eligibility import breaches, own_limit
 from kompalloc.model import Application, Bundle, Pool
-from kompalloc.pooltree import PoolTree, build, descendants
+from kompalloc.pooltree import PoolTree, build
 
 ORE = 100
 _kr = wording.kr
@@ -111,9 +112,7 @@ def allocate(
 
 def _allocate(bundle: Bundle, methods: dict[str, str] | None, stories: bool) -> Allocation:
     tree = build(bundle)
-    committed = {
-        pid: sum(bundle.pools[d].committed for d in descendants(tree, pid)) for pid in bundle.pools
-    }
+    committed = ledger.committed(bundle, tree)  # lump sums and earlier grants, net of returns
     caps: dict[str, Cap] = {}
     memo = Memo()
     grants: list[Grant] = []
@@ -178,9 +177,7 @@ def round_at_caps(
     method = (methods or {}).get(root.id) or (methods or {}).get("*") or root.method or "priority"
     if bundle.limits or not express.applies(root, method, stories=False):
         return None
-    committed = {
-        pid: sum(bundle.pools[d].committed for d in descendants(tree, pid)) for pid in bundle.pools
-    }
+    committed = ledger.committed(bundle, tree)  # lump sums and earlier grants, net of returns
     apps = _by_root(bundle, tree).get(root.id, [])
     shared_caps: dict[str, Cap] = {}
     memo = Memo()
@@ -331,9 +328,7 @@ def _pool_results(
 def fixed_grant_overdrafts(bundle: Bundle) -> list[tuple[Cap, list[str]]]:
     """The caps the council's fixed grants alone overdraw, with the applications charged to each."""
     tree = build(bundle)
-    committed = {
-        pid: sum(bundle.pools[d].committed for d in descendants(tree, pid)) for pid in bundle.pools
-    }
+    committed = ledger.committed(bundle, tree)  # lump sums and earlier grants, net of returns
     caps: dict[str, Cap] = {}
     memo = Memo()
     charged: dict[str, list[str]] = defaultdict(list)

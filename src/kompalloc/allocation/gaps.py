@@ -25,12 +25,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
+from kompalloc import ledger
 from kompalloc.allocation.caps import limit_applies
 from kompalloc.allocation.engine import allocate
 from kompalloc.allocation.results import Allocation, Grant
 from kompalloc.eligibility import own_limit
 from kompalloc.model import Application, Bundle, Pool
-from kompalloc.pooltree import PoolTree, build, descendants
+from kompalloc.pooltree import PoolTree, build
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +83,6 @@ def _round_of(tree: PoolTree, app: Application) -> str | None:
     return root.id if root is not None else None
 
 
-def _committed(bundle: Bundle, tree: PoolTree, pool_id: str) -> int:
-    return sum(bundle.pools[d].committed for d in descendants(tree, pool_id))
 
 
 def funding_gap(
@@ -184,6 +183,7 @@ def _rooms(bundle: Bundle, allocation: Allocation, tree: PoolTree, grant: Grant)
     """The room each pool of its chain had at its turn: cap, less committed money, less the
     council's fixed grants and every grant decided before it in its round."""
     rooms = {}
+    committed = ledger.committed(bundle, tree)  # as the engine charges it
     for pid in grant.pools:
         used = 0
         for g in allocation.grants:
@@ -195,7 +195,7 @@ def _rooms(bundle: Bundle, allocation: Allocation, tree: PoolTree, grant: Grant)
                 and g.position < grant.position
             ):
                 used += g.granted
-        rooms[f"pool:{pid}"] = bundle.pools[pid].cap - _committed(bundle, tree, pid) - used
+        rooms[f"pool:{pid}"] = bundle.pools[pid].cap - committed[pid] - used
     return rooms
 
 
@@ -227,17 +227,26 @@ def _target(
     if not funds(everything):
         return Target(amount, (), ())
     together: dict[str, int] = dict(everything)
-    for key, _ in candidates:
-        others = {k: v for k, v in together.items() if k != key}
-        if funds(others):
-            del together[key]  # the others do it without this one
-            continue
-        room = rooms.get(key)
-        found = least(
-            others, key, max(amount - room, 1) if room is not None else 1, together[key], funds
-        )
-        assert found is not None  # together[key] funds it with the others
-        together[key] = found
+    # Lower each cap in turn as far as it goes with the others where they are; a lower cap can
+    # let another go lower still (less money in a sub-pool leaves more in its parent), so go
+    # round again until none moves. Every step keeps it funded, and amounts only fall.
+    moved = True
+    while moved:
+        moved = False
+        for key, _ in candidates:
+            if key not in together:
+                continue
+            others = {k: v for k, v in together.items() if k != key}
+            if funds(others):
+                del together[key]  # the others do it without this one
+                moved = True
+                continue
+            room = rooms.get(key)
+            guess = max(amount - room, 1) if room is not None else 1
+            found = least(others, key, min(guess, together[key]), together[key], funds)
+            assert found is not None  # together[key] funds it with the others
+            if found != together[key]:
+                together[key], moved = found, True
     labels = dict(candidates)
     moves = tuple(Move(k, labels[k], v, rooms.get(k)) for k, v in together.items())
     return Target(amount, (), moves)

@@ -47,6 +47,7 @@ def command(
     from kompalloc.cli.output import emit
     from kompalloc.cli.runs import allocation_run, print_effective
     from kompalloc.pipeline.run import Request
+    from kompalloc.reporting.budget import decided_grants
     from kompalloc.reporting.tables import (
         applications_table,
         funding_notes,
@@ -73,7 +74,7 @@ def command(
         tables,
         format,
         output,
-        document=run.stamp(),
+        document={**run.stamp(), "decided_grants": decided_grants(bundle, allocation)},
         notes=funding_notes(bundle, allocation, gaps),
         footer=run.stamp_line(),
         money=money,

@@ -31,7 +31,7 @@ def command(
     money: MoneyOption = None,
     lang: LangOption = None,
 ) -> None:
-    """List the schemes, pools, clusters, institutions, applications or limits the files define.
+    """List the schemes, pools, clusters, institutions, applications, limits, earlier grants or earlier rounds.
 
     Example: kompalloc list pools schemes examples/national-2021
     """

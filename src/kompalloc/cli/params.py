@@ -114,7 +114,8 @@ TableOption = Annotated[
         "--table",
         metavar="TABLE",
         help="Only this table (any format): applications, pools, clusters or rounds for "
-        "report; applications or rounds for allocate; summary, applications, pools or clusters "
+        "report (and budget, budget_clusters with earlier rounds or grants); applications or "
+        "rounds for allocate; summary, applications, pools or clusters "
         "for compare. CSV always writes one table: by default the applications.",
     ),
 ]

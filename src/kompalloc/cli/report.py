@@ -48,6 +48,8 @@ def command(
     """Report what was asked, granted and remains, per scheme and pool, per cluster, per application.
 
     Totals reconcile to the øre: for every pool, cap = committed + granted + remaining.
+    With earlier rounds or grants loaded, a budget table per scheme, year and pool shows
+    what committed is made of: remaining = cap - committed - earlier + returned - granted.
 
     Example: kompalloc report schemes examples/national-2021
     """
@@ -55,6 +57,7 @@ def command(
     from kompalloc.cli.output import emit
     from kompalloc.cli.runs import allocation_run, print_effective
     from kompalloc.pipeline.run import Request
+    from kompalloc.reporting import budget
     from kompalloc.reporting.tables import (
         funding_notes,
         report_tables,
@@ -79,13 +82,21 @@ def command(
     shares = shares_table(bundle, allocation)
     if shares is not None:
         tables.append(shares)
+    notes = []
+    if budget.has_ledger(bundle):  # earlier rounds and grants: what 'remaining' is made of
+        tables += [
+            budget.budget_table(bundle, allocation),
+            budget.budget_clusters_table(bundle, allocation),
+        ]
+        notes = budget.budget_notes(bundle)
     emit(
         tables,
         format,
         output,
         document=run.stamp(),
         notes=(["No applications are loaded: every pool is shown as it stands."] if nothing else [])
-        + funding_notes(bundle, allocation, gaps),
+        + funding_notes(bundle, allocation, gaps)
+        + notes,
         footer=run.stamp_line(),
         money=money,
         export=export,

@@ -493,6 +493,71 @@ def _apportion(r: Reader) -> Callable[[Node, str], Any]:
 
 
 APPORTION = Field(_apportion, record_schema(APPORTION_FIELDS))
+
+
+def _years(r: Reader) -> Callable[[Node, str], Any]:
+    """A mapping from budget year to amount, e.g. {2022: 23 MNOK, 2023: 23 MNOK}."""
+    money = r.money
+
+    def read(node: Node, where: str) -> Any:
+        if isinstance(node, Bad):
+            return _INVALID
+        if not isinstance(node, Map):
+            return r.fail(
+                Code.NOT_A_MAPPING,
+                "expected a mapping from budget year to amount",
+                node,
+                where,
+                "write e.g. {2022: 23 MNOK, 2023: 23 MNOK}",
+            )
+        out: dict[int, Any] = {}
+        ok = True
+        for key, (key_node, child) in node.items.items():
+            year = r.year(key_node, f"{where}.{key}")
+            amount = money(child, f"{where}.{key}")
+            if year is _INVALID or amount is _INVALID:
+                ok = False
+                continue
+            out[year] = amount
+        if ok and not out:
+            return r.fail(Code.MISSING_KEY, "a grant needs at least one budget year", node, where)
+        return out if ok else _INVALID
+
+    return read
+
+
+YEARS = Field(
+    _years,
+    {
+        "type": "object",
+        "propertyNames": {"pattern": r"^\d{4}$"},
+        "additionalProperties": dict(MONEY.schema),
+        "description": "amount per budget year, e.g. {2022: 23 MNOK}",
+    },
+)
+RETURN_FIELDS = {
+    "status": _choice(model.RETURN_STATUSES, "return status").needed(),
+    "returned_on": DATE.needed(),
+    "amount": MONEY,
+}
+
+
+def _return(r: Reader) -> Callable[[Node, str], Any]:
+    """A grant of an earlier round withdrawn or repaid since: status, date, amount."""
+
+    def read(node: Node, where: str) -> Any:
+        values = r.record(node, where, RETURN_FIELDS, "a return")
+        if values is _INVALID:
+            return values
+        return model.Return(span=node.span, **values)  # type: ignore[arg-type]
+
+    return read
+
+
+RETURNS = Field(
+    lambda r: r.mapping_of(_return(r)),
+    {"type": "object", "additionalProperties": record_schema(RETURN_FIELDS)},
+)
 PARTNER = Field(_partner, record_schema(PARTNER_FIELDS))
 
 FIELDS: dict[model.Section, dict[str, Field]] = {
@@ -580,6 +645,27 @@ FIELDS: dict[model.Section, dict[str, Field]] = {
         "institution_types": _list(INSTITUTION_TYPE),
         "per": _choice(model.GROUPINGS, "grouping"),
     },
+    model.Section.GRANTS: {
+        "scheme": ID.needed(),
+        "years": YEARS.needed(),
+        "decided": DATE.needed(),
+        "title": TEXT,
+        "application": ID,
+        "institution": ID,
+        "cluster": ID,
+        "status": _choice(model.GRANT_STATUSES, "grant status"),
+        "returned": MONEY,
+        "returned_on": DATE,
+        "returned_year": YEAR,
+        "source": TEXT,
+    },
+    model.Section.EARLIER_ROUNDS: {
+        "decisions": TEXT.needed(),
+        "sha256": TEXT.needed(),
+        "decided": DATE.needed(),
+        "name": TEXT,
+        "returns": RETURNS,
+    },
 }
 """Every key of every section, with how it is read; the format reference in README follows it."""
 
@@ -590,6 +676,8 @@ ENTRY_TYPES: dict[model.Section, type[model.Entry]] = {
     model.Section.INSTITUTIONS: model.Institution,
     model.Section.APPLICATIONS: model.Application,
     model.Section.LIMITS: model.Limit,
+    model.Section.GRANTS: model.LedgerGrant,
+    model.Section.EARLIER_ROUNDS: model.EarlierRound,
 }
 
 TOP_LEVEL_KEYS = ("kompalloc", *(s.value for s in model.Section))
@@ -600,6 +688,8 @@ SINGULAR = {
     model.Section.INSTITUTIONS: "an institution",
     model.Section.APPLICATIONS: "an application",
     model.Section.LIMITS: "a limit",
+    model.Section.GRANTS: "an earlier grant",
+    model.Section.EARLIER_ROUNDS: "an earlier round",
 }
 
 

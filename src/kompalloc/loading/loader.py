@@ -296,6 +296,12 @@ def load(
         if collecting:
             gc.enable()
     e = collector.entries
+    rounds = e[model.Section.EARLIER_ROUNDS]
+    if rounds:
+        from kompalloc.loading.decisions import resolve
+
+        for key, entry in rounds.items():
+            rounds[key] = resolve(entry, out)  # type: ignore[arg-type]
     bundle = model.Bundle(
         schemes=e[model.Section.SCHEMES],  # type: ignore[arg-type]
         pools=e[model.Section.POOLS],  # type: ignore[arg-type]
@@ -303,6 +309,8 @@ def load(
         institutions=e[model.Section.INSTITUTIONS],  # type: ignore[arg-type]
         applications=e[model.Section.APPLICATIONS],  # type: ignore[arg-type]
         limits=e[model.Section.LIMITS],  # type: ignore[arg-type]
+        grants=e[model.Section.GRANTS],  # type: ignore[arg-type]
+        earlier_rounds=rounds,  # type: ignore[arg-type]
         files=tuple(files),
         broken={s: frozenset(ids) for s, ids in collector.broken.items()},
         duplicates=tuple(collector.duplicates),

@@ -101,11 +101,11 @@ def parse_as_of(value: str | None) -> date | None:
 
 def as_of(bundle: Bundle, day: date | None) -> tuple[Bundle, list[str]]:
     """The bundle as of the date (all of it without one), and the applications left out."""
-    from kompalloc.asof import received_by
+    from kompalloc.asof import ledger_by, received_by
 
     if day is None:
         return bundle, []
-    return received_by(bundle, day)
+    return received_by(ledger_by(bundle, day), day)
 
 
 def parse_methods(values: Sequence[str], bundle: Bundle) -> dict[str, str]:
@@ -155,6 +155,13 @@ def allocate_run(request: Request, progress: Progress | None = None) -> Run:
         )
         raise UsageError(f"no application {application!r}: {hint}")
     submitted = bundle.applications[application].submitted if application else None
+    if day is not None and bundle.earlier_rounds:
+        from kompalloc.pipeline.errors import Refused
+        from kompalloc.validation.ledger import after_as_of
+
+        late = after_as_of(bundle, day)
+        if late:
+            raise Refused([*warnings, *late], files)
     bundle, left_out = as_of(bundle, day)
     if application is not None and application not in bundle.applications:
         raise UsageError(f"{application} was submitted {submitted}, after --as-of {day}")

@@ -8,9 +8,14 @@ from kompalloc.reporting.tables import Cell, Column, Kind, Table
 
 
 def listing_table(bundle: Bundle, section: str) -> Table:
-    """The entries of one section (schemes, pools, clusters, institutions, applications, limits)."""
+    """The entries of one section (schemes, pools, clusters, institutions, applications, limits,
+    earlier grants, earlier rounds)."""
     rows: list[tuple[Cell, ...]]
     columns: tuple[Column, ...]
+    if section in ("grants", "earlier_rounds"):
+        from kompalloc.reporting.budget import ledger_table, rounds_listing
+
+        return ledger_table(bundle) if section == "grants" else rounds_listing(bundle)
     if section == "schemes":
         columns = (
             Column("id", "ID"),

@@ -83,6 +83,8 @@ ENTRY_TYPES: dict[model.Section, type[model.Entry]] = {
     model.Section.INSTITUTIONS: model.Institution,
     model.Section.APPLICATIONS: model.Application,
     model.Section.LIMITS: model.Limit,
+    model.Section.GRANTS: model.LedgerGrant,
+    model.Section.EARLIER_ROUNDS: model.EarlierRound,
 }
 
 

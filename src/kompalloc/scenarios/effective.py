@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from kompalloc import __version__, model
-from kompalloc.loading.convert import FIELDS, MONEY
+from kompalloc.loading.convert import FIELDS, MONEY, YEARS
 from kompalloc.money import format_kr, format_share
 from kompalloc.scenarios.applying import Key, default_of
 from kompalloc.scenarios.reading import SET_SOURCE
@@ -29,7 +29,7 @@ def _money(value: int) -> str:
 def value_text(section: model.Section, key: str, value: object) -> str:
     """One value as it would be written in a data file (one line, flow style)."""
     spec = FIELDS[section].get(key)
-    money = spec is not None and spec.read is MONEY.read
+    money = spec is not None and (spec.read is MONEY.read or spec.read is YEARS.read)
     return _value(value, money=money, key=key)
 
 
@@ -58,6 +58,9 @@ def _value(value: object, *, money: bool = False, key: str = "") -> str:
             parts.append(f"caps: {_value(value.caps, money=True)}")
         parts.append(f"then: {value.then}")
         return "{" + ", ".join(parts) + "}"
+    if isinstance(value, model.Return):
+        amount = "" if value.amount is None else f", amount: {_money(value.amount)}"
+        return f"{{status: {value.status}, returned_on: {value.returned_on.isoformat()}{amount}}}"
     if isinstance(value, Mapping):
         inner = ", ".join(f"{scalar(str(k))}: {_value(v, money=money)}" for k, v in value.items())
         return "{" + inner + "}"
@@ -102,6 +105,10 @@ def effective_yaml(
             body = []
             for key in FIELDS[section]:
                 value = getattr(entry, key)
+                if isinstance(entry, model.EarlierRound) and key == "decisions":
+                    from kompalloc.loading.decisions import decisions_path
+
+                    value = str(decisions_path(entry).resolve())  # the output may be elsewhere
                 if value is None or (key not in entry.spans and value == default_of(section, key)):
                     continue
                 line = f"    {key}: {value_text(section, key, value)}"

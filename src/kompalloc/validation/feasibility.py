@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from fractions import Fraction
 
+from kompalloc import ledger
 from kompalloc.diagnostics import Code, Diagnostic, error, warning
 from kompalloc.model import Bundle, Pool
 from kompalloc.money import format_kr
@@ -19,6 +20,8 @@ from kompalloc.pooltree import PoolTree, descendants
 
 
 def _committed(bundle: Bundle, tree: PoolTree, pool_id: str) -> int:
+    """The lump sums written as committed on a pool and below it (earlier grants that push a
+    pool over its cap are the ledger's KA805)."""
     return sum(bundle.pools[d].committed for d in descendants(tree, pool_id))
 
 
@@ -83,7 +86,7 @@ def _shares(bundle: Bundle, tree: PoolTree, pool: Pool) -> Iterator[Diagnostic]:
                 f"{where}.floors.{group}",
                 hint="a share cannot be both at least the floor and at most the cap",
             )
-    pot = pool.cap - _committed(bundle, tree, pool.id)
+    pot = pool.cap - ledger.committed(bundle, tree)[pool.id]  # earlier grants count too
     floors = sum(spec.floors.values())
     if floors > pot:
         yield error(
@@ -132,10 +135,11 @@ def exclusive_council_decisions(bundle: Bundle, tree: PoolTree) -> Iterator[Diag
 
 def earmarks_within_pool(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
     """Earmarks reserve part of a pool: together they cannot reserve more than it has."""
+    committed = ledger.committed(bundle, tree)  # earlier grants count too
     for pool in sorted(bundle.pools.values(), key=lambda p: p.id):
         if not pool.earmarks or pool.parent is not None:
             continue
-        room = pool.cap - _committed(bundle, tree, pool.id)
+        room = pool.cap - committed[pool.id]
         total = sum(pool.earmarks.values())
         if total > room:
             yield warning(
