@@ -92,3 +92,21 @@ def test_more_money_stops_helping_exactly_where_the_sweep_says(
     assert grants_at(b, pool_id, result.exact) == last
     assert grants_at(b, pool_id, result.exact - 1) != last
     assert any("stops helping at a cap of" in line for line in findings(result, "the round"))
+
+
+def test_the_sentences_for_no_change_and_for_change_at_every_step() -> None:
+    from factories import application, bundle, pool
+
+    mnok = 100_000_000
+    b = bundle(pools=[pool("p", 10 * mnok)], applications=[application("a", mnok, rank=1)])
+    flat = findings(sweep(b, "p", [5 * mnok, 6 * mnok]), "R")
+    assert flat[0].startswith(
+        "No cap in the range changes any grant in R: every application gets the same throughout, "
+        "1\u00a0000\u00a0000\u00a0kr in all ("
+    )
+    b = bundle(
+        pools=[pool("p", 10 * mnok)],
+        applications=[application("a", 9 * mnok, rank=1, partial=True)],
+    )
+    rising = findings(sweep(b, "p", [1 * mnok, 2 * mnok, 3 * mnok]), "R")
+    assert rising == ["Every cap up to 3\u00a0000\u00a0000\u00a0kr still changes a grant in R."]
