@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from factories import application, bundle, pool
 from kompalloc.allocation import Allocation, Status, allocate
-from kompalloc.allocation.engine import round_at_caps
 from kompalloc.allocation.ordering import _primary, draw_key, order
+from kompalloc.allocation.resume import round_at_caps
 from kompalloc.model import Application, Bundle, Partner
 from kompalloc.pooltree import build
 from test_engine_properties import worlds

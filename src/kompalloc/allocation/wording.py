@@ -172,3 +172,22 @@ def funding_line(
         return app, None, f"{app} is bound by {binding.label}: more pool money would not fund it"
     missing = min(upper, requested) - granted
     return app, missing, f"{kr(missing)} more in {binding.label} would fund {app}"
+
+
+def earmarked(amount: int, group: str) -> Decision:
+    """An earmark funds it in full."""
+    return (
+        amount,
+        Status.FUNDED,
+        f"earmark {group}",
+        f"Funded in full ({kr(amount)}) from the earmark for {group}.",
+        "request",
+    )
+
+
+def earmark_short(group: str, room: int) -> str:
+    """A story's step: the earmark could not fund it in full."""
+    return (
+        f"The earmark for {group} had {kr(room)} left: not enough to fund "
+        "it in full, so it competes for the rest of the pool."
+    )

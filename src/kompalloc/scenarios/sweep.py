@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from kompalloc.allocation import Allocation, Status, allocate
-from kompalloc.allocation.engine import round_at_caps
+from kompalloc.allocation.resume import round_at_caps
 from kompalloc.model import Bundle
 from kompalloc.pooltree import build
 
