@@ -236,7 +236,9 @@ def _one_per_group(active: list[Claim]) -> list[Claim]:
 
 def _levels(active: list[Claim], method: str) -> tuple[dict[int, Fraction], dict[int, Cap]]:
     """Exact amounts from progressive filling, and the cap that froze each application."""
-    weight = {id(c): (Fraction(c.upper) if method == Method.PRO_RATA else Fraction(1)) for c in active}
+    weight = {
+        id(c): (Fraction(c.upper) if method == Method.PRO_RATA else Fraction(1)) for c in active
+    }
     top = {id(c): (Fraction(1) if method == Method.PRO_RATA else Fraction(c.upper)) for c in active}
     amount: dict[int, Fraction] = {}
     frozen_by: dict[int, Cap] = {}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from kompalloc.allocation import engine, wording
 from kompalloc.allocation.caps import Cap, Memo
 from kompalloc.allocation.lots import Context, Lot, Prepared, prepare, recap
-from kompalloc.allocation.priority import State, run_pass
+from kompalloc.allocation.priority import Line, State, run_pass
 from kompalloc.allocation.results import RoundResult, Status
 from kompalloc.model import Bundle, Method, Shortfall
 from kompalloc.pooltree import build
@@ -96,7 +96,7 @@ class Sweep:
     """What a sweep watches in one pass (a :class:`~kompalloc.allocation.priority.Watch`).
 
     It notes where the pass can resume: before the first application short of money for which
-    a watched cap is the tightest. It says the pass can stop once the funding line is known and
+    a watched cap (one the sweep raises) is the tightest. It says the pass can stop once the funding line is known and
     the root pool has less room than any application after could get money with, or every lot
     still waiting has less room in one of its caps than any of its applications could get money
     with (checked now and then).
@@ -137,8 +137,18 @@ class Sweep:
         granted = [lot.granted for lot in distinct]
         return Resume(state, rooms, granted, _add(self.before, tally(waited)))
 
-    def note(self, state: State) -> None:
-        self.resume = self.take(state)
+    def short(
+        self,
+        cap: Cap,
+        position: int,
+        decided: list[wording.Decision | None],
+        winners: dict[str, str],
+        line: Line,
+    ) -> None:
+        """Note the first application short of money for which a watched cap is the tightest:
+        a pass with more room there may resume before it."""
+        if self.resume is None and cap.key in self.watched:
+            self.resume = self.take(State(position, list(decided), dict(winners), None, line))
 
     def reached(self, position: int) -> bool:
         root_cap = self._root_cap
