@@ -57,7 +57,7 @@ def test_every_command_in_readme_runs(
         args = [written.get(arg, arg) for arg in line.split()[1:]]
         if args[0] == "init":  # make the folder in the temporary folder, not in the checkout
             args[1] = str(tmp_path / args[1])
-        for flag in ("--output", "-o"):
+        for flag in ("--output", "-o", "--export"):
             if flag in args:  # write into a temporary folder, not into the checkout
                 i = args.index(flag) + 1
                 written[args[i]] = args[i] = str(tmp_path / Path(args[i]).name)
@@ -90,3 +90,20 @@ def test_every_key_of_every_section_is_in_the_format_reference() -> None:
         part = reference.split(f"### {section.value}\n", 1)[1].split("\n### ", 1)[0]
         for key in fields:
             assert f"| `{key}` |" in part, f"{section.value}.{key} is not in README"
+
+
+def test_your_first_round_walks_through_a_round_before_the_reference() -> None:
+    headings = re.findall(r"^## (.+)$", README, flags=re.MULTILINE)
+    assert headings.index("Your first round") < headings.index("Commands")
+    walk = README.split("## Your first round", 1)[1].split("\n## ", 1)[0]
+    commands = [
+        line
+        for block in re.findall(r"```bash\n(.*?)\n```", walk, flags=re.DOTALL)
+        for line in block.splitlines()
+    ]
+    steps = [c.split()[1] for c in commands]
+    for step in ("init", "import", "validate", "allocate", "explain", "report"):
+        assert step in steps, step
+    assert steps.index("init") < steps.index("import") < steps.index("validate")
+    assert any("--set" in c or "--scenario" in c for c in commands)  # a what-if
+    assert any("--export" in c for c in commands) and any("xlsx" in c for c in commands)

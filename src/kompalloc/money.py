@@ -122,6 +122,26 @@ def parse_money(text: str) -> int | MoneyError:
         several = len(re.findall(r"[0-9]+", s)) > 1
         what = "a single amount" if several else "an amount"
         return MoneyError(f"'{shown}' is not {what}", _EXAMPLE)
+    number = _number(shown, s, m)
+    if isinstance(number, MoneyError):
+        return number
+    digits, frac = number
+    unit = _unit(shown, s, m)
+    if isinstance(unit, MoneyError):
+        return unit
+    multiplier = _UNITS[unit.lower()]
+    scale: int = 10 ** len(frac)
+    ore, rest = divmod(int(digits + frac) * multiplier * ORE_PER_KRONE, scale)
+    if rest:
+        places = len(str(multiplier)) + 1  # 2 for kr, 5 for TNOK, 8 for MNOK, 11 for mrd
+        return MoneyError(
+            f"'{shown}' is not a whole number of øre", f"use at most {places} decimals with {unit}"
+        )
+    return ore
+
+
+def _number(shown: str, s: str, m: re.Match[str]) -> tuple[str, str] | MoneyError:
+    """The digits of an amount's whole part and its decimals, or why they are written wrongly."""
     num, dash, sign = m["number"], m["dash"], m["sign"]
     if sign and "-" in sign:
         return MoneyError(f"'{shown}' is negative: amounts cannot be negative")
@@ -156,7 +176,11 @@ def parse_money(text: str) -> int | MoneyError:
         )
     if len(digits) + len(frac) > MAX_DIGITS:
         return MoneyError(f"'{shown}' has more than {MAX_DIGITS} digits", "that is not an amount")
+    return digits, frac
 
+
+def _unit(shown: str, s: str, m: re.Match[str]) -> str | MoneyError:
+    """The unit an amount is written in ('kr' when none is), or why its units do not fit."""
     units = {slot: name for slot in ("prefix", "unit", "unit2") if (name := m[slot])}
     for name in units.values():
         if name.lower() not in _UNITS:
@@ -171,20 +195,12 @@ def parse_money(text: str) -> int | MoneyError:
             "write e.g. '1,5 MNOK', '1,5 mill. kr' or 'kr 1 500 000'",
         )
     unit = units["unit"] if scaling else "kr"
-    multiplier = _UNITS[unit.lower()]
-    if dash and multiplier != 1:
+    if m["dash"] and _UNITS[unit.lower()] != 1:
         return MoneyError(
             f"'{shown}': ',-' means whole kroner and cannot be used with '{unit}'",
             f"write '{_respell(s, m, 'dash', '')}'",
         )
-    scale: int = 10 ** len(frac)
-    ore, rest = divmod(int(digits + frac) * multiplier * ORE_PER_KRONE, scale)
-    if rest:
-        places = len(str(multiplier)) + 1  # 2 for kr, 5 for TNOK, 8 for MNOK, 11 for mrd
-        return MoneyError(
-            f"'{shown}' is not a whole number of øre", f"use at most {places} decimals with {unit}"
-        )
-    return ore
+    return unit
 
 
 def _require_int(ore: object) -> None:

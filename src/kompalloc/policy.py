@@ -58,7 +58,7 @@ def file_policy(text: str) -> Policy:
     return Policy(frozenset(ignore), frozenset(error))
 
 
-def apply(
+def enforce(
     diagnostics: Iterable[Diagnostic],
     run: Policy,
     files: Mapping[str, Policy] | Callable[[str], Policy] | None = None,

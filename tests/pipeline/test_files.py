@@ -96,7 +96,7 @@ def test_a_temporary_left_by_a_killed_run_is_removed_and_a_live_one_kept(tmp_pat
 def test_output_dash_writes_to_standard_output(runner: CliRunner) -> None:
     result = invoke(runner, "allocate", *KONGSBERG, "--format", "csv", "--output", "-")
     assert result.exit_code == 0
-    assert result.stdout.startswith("table,application,")
+    assert result.stdout.startswith("application,round,")
     assert not Path("-").exists()
 
 

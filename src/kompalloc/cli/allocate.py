@@ -5,25 +5,32 @@ from __future__ import annotations
 from kompalloc.cli.console import Verbosity
 from kompalloc.cli.params import (
     AsOfOption,
+    CsvDialectOption,
     EffectiveOption,
     FormatOption,
+    LangOption,
     MethodOption,
     MoneyOption,
     OutputOption,
     Paths,
     ScenarioOption,
     SetOption,
+    TableOption,
 )
+from kompalloc.reporting.formats import CsvDialect
 
 
 def command(
     verbosity: Verbosity,
     paths: Paths = None,
     format: FormatOption = None,
+    table: TableOption = None,
+    csv_dialect: CsvDialectOption = CsvDialect.PLAIN,
     output: OutputOption = None,
     method: MethodOption = None,
     as_of: AsOfOption = None,
     money: MoneyOption = None,
+    lang: LangOption = None,
     scenario: ScenarioOption = None,
     set_: SetOption = None,
     effective: EffectiveOption = False,
@@ -59,4 +66,8 @@ def command(
         notes=funding_notes(bundle, allocation),
         footer=run.stamp_line(),
         money=money,
+        title="Allocation decisions",
+        table=table,
+        csv_dialect=csv_dialect,
+        lang=lang,
     )

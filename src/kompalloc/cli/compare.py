@@ -9,15 +9,19 @@ import typer
 from kompalloc.cli.console import Verbosity
 from kompalloc.cli.params import (
     AsOfOption,
+    CsvDialectOption,
     ExportOption,
     FormatOption,
+    LangOption,
     MethodOption,
     MoneyOption,
     OutputOption,
     Paths,
     SetOption,
+    TableOption,
 )
 from kompalloc.pipeline.errors import EXIT_CHANGED
+from kompalloc.reporting.formats import CsvDialect
 
 RunOption = Annotated[
     list[str] | None,
@@ -58,9 +62,12 @@ def command(
         ),
     ] = False,
     format: FormatOption = None,
+    table: TableOption = None,
+    csv_dialect: CsvDialectOption = CsvDialect.PLAIN,
     output: OutputOption = None,
     export: ExportOption = None,
     money: MoneyOption = None,
+    lang: LangOption = None,
     method: MethodOption = None,
     as_of: AsOfOption = None,
     set_: SetOption = None,
@@ -79,11 +86,14 @@ def command(
     from kompalloc.cli.output import emit, resolve_display
     from kompalloc.pipeline.compare import compare_runs
     from kompalloc.pipeline.errors import UsageError
+    from kompalloc.pipeline.project import language
     from kompalloc.pipeline.run import Request
     from kompalloc.pipeline.stamp import stamp, stamp_line
     from kompalloc.reporting.compare import (
         comparison_renderables,
         comparison_tables,
+        plan,
+        plan_records,
         shown_blocks,
         summary_lines,
     )
@@ -113,19 +123,53 @@ def command(
             for r in result.runs
         ],
         "changed": result.changed,
+        "plan": plan_records(plan(result)),
     }
     footer = stamp_line(everything, day, left_out, compared.overrides)
-    people = comparison_renderables(result, blocks, money, full=full)
+    people = comparison_renderables(result, blocks, money, full=full, lang=language(lang))
+    title = "Scenario comparison"
     if export is not None:
-        if ExportFormat.for_suffix(export.suffix) is ExportFormat.MARKDOWN:
-            write_export(export, tables, notes=lines, footer=footer, money=money)
-        else:
+        if ExportFormat.for_suffix(export.suffix) is ExportFormat.SVG:
             write_export(
-                export, [], extra=people, footer=footer, money=money, title="kompalloc compare"
+                export, [], extra=people, footer=footer, money=money, title=title, lang=lang
+            )
+        else:  # a page or Markdown: the tables and the summary sentences
+            write_export(
+                export,
+                tables,
+                notes=lines,
+                footer=footer,
+                money=money,
+                title=title,
+                document=document,
+                lang=lang,
             )
     if fmt is Format.TABLE:
-        emit([], fmt, output, document=document, extra=people, footer=footer, money=money)
+        emit(
+            [],
+            fmt,
+            output,
+            document=document,
+            extra=people,
+            footer=footer,
+            money=money,
+            table=table,
+            csv_dialect=csv_dialect,
+            lang=lang,
+        )
     else:
-        emit(tables, fmt, output, document=document, notes=lines, footer=footer, money=money)
+        emit(
+            tables,
+            fmt,
+            output,
+            document=document,
+            notes=lines,
+            footer=footer,
+            money=money,
+            title=title,
+            table=table,
+            csv_dialect=csv_dialect,
+            lang=lang,
+        )
     if exit_code and result.changed:
         raise typer.Exit(EXIT_CHANGED)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -35,10 +35,14 @@ def write_export(
     notes: Sequence[str] = (),
     footer: str = "",
     money: str = "kr",
-    title: str = "kompalloc",
+    title: str = "kompalloc report",
+    document: Mapping[str, Any] | None = None,
+    lang: str | None = None,
 ) -> None:
-    """Write the export file atomically, if one was asked for."""
+    """Write the export file atomically, if one was asked for (an HTML export is the page of
+    ``--format html``, headed ``title``, with the facts of ``document``, the stamp)."""
     from kompalloc.pipeline.files import write_output
+    from kompalloc.pipeline.project import language
     from kompalloc.reporting.formats import ExportFormat
     from kompalloc.reporting.output import export_text
 
@@ -46,6 +50,14 @@ def write_export(
         return
     kind = ExportFormat.for_suffix(export.suffix)
     text = export_text(
-        kind, tables, extra=extra, notes=notes, footer=footer, money=money, title=title
+        kind,
+        tables,
+        extra=extra,
+        notes=notes,
+        footer=footer,
+        money=money,
+        title=title,
+        document=document,
+        lang=language(lang),
     )
     write_output(text, export)

@@ -8,7 +8,7 @@ here instead, but only in forms whose meaning is certain: the global flags -q/--
 a value starting with '-', shell completion, ...) returns None, and Typer handles the run.
 
 Each fast path has the output and exit code of the Typer path: both run the same code after
-parsing (kompalloc.cli.diagnose.run), and tests/test_fast.py compares them.
+parsing (kompalloc.cli.diagnose.run), and tests/cli/test_fast.py compares them.
 """
 
 from __future__ import annotations

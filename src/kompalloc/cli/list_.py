@@ -7,7 +7,16 @@ from typing import Annotated
 import typer
 
 from kompalloc.cli.console import Verbosity
-from kompalloc.cli.params import FormatOption, MoneyOption, OutputOption, Paths
+from kompalloc.cli.params import (
+    CsvDialectOption,
+    FormatOption,
+    LangOption,
+    MoneyOption,
+    OutputOption,
+    Paths,
+    TableOption,
+)
+from kompalloc.reporting.formats import CsvDialect
 from kompalloc.sections import Section
 
 
@@ -16,8 +25,11 @@ def command(
     kind: Annotated[Section, typer.Argument(help="What to list.", show_default=False)],
     paths: Paths = None,
     format: FormatOption = None,
+    table: TableOption = None,
+    csv_dialect: CsvDialectOption = CsvDialect.PLAIN,
     output: OutputOption = None,
     money: MoneyOption = None,
+    lang: LangOption = None,
 ) -> None:
     """List the schemes, pools, clusters, institutions, applications or limits the files define.
 
@@ -34,4 +46,14 @@ def command(
         bundle, diagnostics = load_checked(paths, progress=step)
     show_warnings(require_valid(bundle, diagnostics), len(bundle.files), verbosity)
     check_output_path(output, bundle.files)
-    emit([listing_table(bundle, kind.value)], format, output, document=stamp(bundle), money=money)
+    emit(
+        [listing_table(bundle, kind.value)],
+        format,
+        output,
+        document=stamp(bundle),
+        money=money,
+        title=f"kompalloc list {kind.value}",
+        table=table,
+        csv_dialect=csv_dialect,
+        lang=lang,
+    )

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kompalloc.reporting.formats import Format
+from kompalloc.reporting.formats import CsvDialect, Format
 
 Paths = Annotated[
     list[Path] | None,
@@ -34,6 +34,16 @@ MoneyOption = Annotated[
         metavar="kr|mnok",
         help="Show amounts in kroner (20 000 000) or in MNOK with one decimal (20,0) in tables "
         "for people; machine formats always give øre. Default: the project file's, else kr.",
+    ),
+]
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="en|nb",
+        help="The language of tables for people: en (English) or nb (Norwegian bokmål): "
+        "headings, statuses, reasons, institution types and partner roles. Machine formats "
+        "keep English keys. Default: the project file's 'lang', else en.",
     ),
 ]
 OutputOption = Annotated[
@@ -96,5 +106,23 @@ ExportOption = Annotated[
         "--export",
         metavar="FILE.html|FILE.svg|FILE.md",
         help="Also write what is shown to a file to share (HTML, SVG or Markdown, atomically).",
+    ),
+]
+TableOption = Annotated[
+    str | None,
+    typer.Option(
+        "--table",
+        metavar="TABLE",
+        help="Only this table (any format): applications, pools, clusters or rounds for "
+        "report; applications or rounds for allocate; summary, applications, pools or clusters "
+        "for compare. CSV always writes one table: by default the applications.",
+    ),
+]
+CsvDialectOption = Annotated[
+    CsvDialect,
+    typer.Option(
+        "--csv-dialect",
+        help="plain: ',' and amounts in øre (*_ore); excel-nb: ';', a byte-order mark and "
+        "kroner with a decimal comma (*_kr), as Norwegian Excel opens it.",
     ),
 ]

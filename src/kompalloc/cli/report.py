@@ -9,26 +9,33 @@ import typer
 from kompalloc.cli.console import Verbosity
 from kompalloc.cli.params import (
     AsOfOption,
+    CsvDialectOption,
     EffectiveOption,
     ExportOption,
     FormatOption,
+    LangOption,
     MethodOption,
     MoneyOption,
     OutputOption,
     Paths,
     ScenarioOption,
     SetOption,
+    TableOption,
 )
+from kompalloc.reporting.formats import CsvDialect
 
 
 def command(
     verbosity: Verbosity,
     paths: Paths = None,
     format: FormatOption = None,
+    table: TableOption = None,
+    csv_dialect: CsvDialectOption = CsvDialect.PLAIN,
     output: OutputOption = None,
     method: MethodOption = None,
     as_of: AsOfOption = None,
     money: MoneyOption = None,
+    lang: LangOption = None,
     scenario: ScenarioOption = None,
     set_: SetOption = None,
     effective: EffectiveOption = False,
@@ -73,4 +80,8 @@ def command(
         footer=run.stamp_line(),
         money=money,
         export=export,
+        title="Allocation report",
+        table=table,
+        csv_dialect=csv_dialect,
+        lang=lang,
     )

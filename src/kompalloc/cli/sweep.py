@@ -9,15 +9,19 @@ import typer
 from kompalloc.cli.console import Verbosity
 from kompalloc.cli.params import (
     AsOfOption,
+    CsvDialectOption,
     ExportOption,
     FormatOption,
+    LangOption,
     MethodOption,
     MoneyOption,
     OutputOption,
     Paths,
     ScenarioOption,
     SetOption,
+    TableOption,
 )
+from kompalloc.reporting.formats import CsvDialect
 
 
 def command(
@@ -49,9 +53,12 @@ def command(
         ),
     ] = None,
     format: FormatOption = None,
+    table: TableOption = None,
+    csv_dialect: CsvDialectOption = CsvDialect.PLAIN,
     output: OutputOption = None,
     export: ExportOption = None,
     money: MoneyOption = None,
+    lang: LangOption = None,
     method: MethodOption = None,
     as_of: AsOfOption = None,
     scenario: ScenarioOption = None,
@@ -95,7 +102,7 @@ def command(
         **stamp(bundle, day, left_out, swept.overrides),
         "sweep": {"pool": pool, "round": result.round, "caps_ore": [s.cap for s in result.steps]},
     }
-    extra = [chart(result, money)] if fmt is Format.TABLE or export else []
+    extra = [chart(result, money)] if fmt in (Format.TABLE, Format.HTML) or export else []
     emit(
         [sweep_table(result)],
         fmt,
@@ -106,4 +113,8 @@ def command(
         footer=stamp_line(bundle, day, left_out, swept.overrides),
         money=money,
         export=export,
+        title=f"Cap sweep of {pool}",
+        table=table,
+        csv_dialect=csv_dialect,
+        lang=lang,
     )

@@ -44,7 +44,7 @@ def compare_runs(
     from kompalloc.allocation import allocate
     from kompalloc.diagnostics import did_you_mean
     from kompalloc.pipeline.files import check_output_path
-    from kompalloc.scenarios.compare import Run, compare
+    from kompalloc.scenarios.compare import Variant, compare
 
     if not specs:
         raise UsageError("compare needs at least one --scenario FILE to compare with")
@@ -74,7 +74,7 @@ def compare_runs(
         descriptions = [s.description for s in outcome.plan.scenarios if s.description]
         scenario_files = tuple(f for s in outcome.plan.scenarios for f in s.files)
         compared.append(
-            Run(outcome.name, bundle, allocation, " ".join(descriptions), scenario_files)
+            Variant(outcome.name, bundle, allocation, " ".join(descriptions), scenario_files)
         )
     result = compare(compared, names.index(chosen))
     overrides = tuple(f"--set {v}" for v in request.sets)

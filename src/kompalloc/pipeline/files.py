@@ -33,7 +33,19 @@ def write_output(text: str, output: Path) -> None:
     write_bytes_output(text.encode("utf-8"), output)
 
 
-def write_bytes_output(data: bytes, output: Path) -> None:
+def write_text_chunks(chunks: Iterable[str], output: Path | None) -> None:
+    """Write text made piece by piece (CSV a batch of rows at a time) to standard output
+    (``output`` None) or to a file as write_bytes_output does, encoding each piece as it comes,
+    so the whole text is never held at once."""
+    pieces = (chunk.encode("utf-8") for chunk in chunks)
+    if output is None:
+        for piece in pieces:
+            write_stdout(piece)
+        return
+    write_bytes_output(pieces, output)
+
+
+def write_bytes_output(data: bytes | Iterable[bytes], output: Path) -> None:
     """Write a whole file: atomically where it is a regular file (or a new one), else through.
 
     A regular file gets a temporary file beside it, flushed to disk, then renamed over it (and
@@ -99,15 +111,21 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _write_through(data: bytes, target: Path | None, shown: Path) -> None:
+def _pieces(data: bytes | Iterable[bytes]) -> Iterable[bytes]:
+    return (data,) if isinstance(data, bytes) else data
+
+
+def _write_through(data: bytes | Iterable[bytes], target: Path | None, shown: Path) -> None:
     """Write to standard output (``target`` None) or into a file that cannot be replaced."""
     if target is None:
-        write_stdout(data)
+        for piece in _pieces(data):
+            write_stdout(piece)
         return
     try:
         fd = os.open(target, os.O_WRONLY | os.O_APPEND)
         try:
-            _write_all(fd, data)
+            for piece in _pieces(data):
+                _write_all(fd, piece)
         finally:
             os.close(fd)
     except BrokenPipeError:
@@ -149,7 +167,9 @@ def remove_stale(folder: Path, name: str) -> None:
             continue  # alive, or not ours to judge
 
 
-def _write_atomically(data: bytes, output: Path, info: os.stat_result | None, shown: Path) -> None:
+def _write_atomically(
+    data: bytes | Iterable[bytes], output: Path, info: os.stat_result | None, shown: Path
+) -> None:
     """A temporary file beside the output, flushed to disk, renamed over it, folder flushed."""
     import tempfile
 
@@ -169,7 +189,8 @@ def _write_atomically(data: bytes, output: Path, info: os.stat_result | None, sh
         raise OutputError(f"cannot write {shown}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in _pieces(data):
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         Path(tmp).chmod(mode)

@@ -77,14 +77,14 @@ def load_checked(
     """
     from kompalloc.loading import load
     from kompalloc.pipeline.project import resolve_paths
-    from kompalloc.policy import Policy, apply
+    from kompalloc.policy import Policy, enforce
     from kompalloc.validation import validate
 
     run = project_policy().merged(policy or Policy())
     names = [str(p) for p in resolve_paths(paths)]
     bundle, diagnostics = load(names, progress)
     diagnostics.extend(validate(bundle))
-    return bundle, apply(diagnostics, run, file_policies(bundle.files))
+    return bundle, enforce(diagnostics, run, file_policies(bundle.files))
 
 
 def require_valid(bundle: Bundle, diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kompalloc.reporting.formats import Format
+    from kompalloc.reporting.labels import Lang
 
 PROJECT_FILE = "kompalloc.toml"
-KEYS = ("paths", "strict", "ignore", "error", "format", "money")
+KEYS = ("paths", "strict", "ignore", "error", "format", "money", "lang")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,8 @@ class Project:
     error: tuple[str, ...] = ()
     format: str | None = None
     money: str | None = None
+    lang: str | None = None
+    """The language of people's outputs: 'en' (the default) or 'nb'."""
     problems: tuple[str, ...] = field(default=(), compare=False)
     """What is wrong with the file, one line each (``settings`` refuses these with exit 2)."""
 
@@ -92,6 +95,9 @@ def read(path: Path, table: dict[str, Any]) -> Project:
             problems.append(f"{path}: '{key}' must be text")
     if money not in (None, "kr", "mnok"):
         problems.append(f'{path}: \'money\' must be "kr" or "mnok"')
+    lang = table.get("lang")
+    if lang not in (None, "en", "nb"):
+        problems.append(f'{path}: \'lang\' must be "en" or "nb"')
     return Project(
         path,
         paths,
@@ -100,6 +106,7 @@ def read(path: Path, table: dict[str, Any]) -> Project:
         strings("error"),
         fmt if isinstance(fmt, str) else None,
         money if isinstance(money, str) else None,
+        lang if lang in ("en", "nb") else None,
         tuple(problems),
     )
 
@@ -143,3 +150,15 @@ def display(fmt: str | None, money: str | None) -> tuple[Format, str]:
     if money not in ("kr", "mnok"):
         raise UsageError(f"--money: {money!r} is neither kr nor mnok")
     return Format(fmt), money
+
+
+def language(lang: str | None) -> Lang:
+    """The language of people's outputs: command line, else project file, else English."""
+    from kompalloc.pipeline.errors import UsageError
+    from kompalloc.reporting.labels import parse_lang
+
+    chosen = lang or settings().lang or "en"
+    found = parse_lang(chosen)
+    if found is None:
+        raise UsageError(f"--lang: {chosen!r} is neither en nor nb")
+    return found

@@ -46,7 +46,7 @@ def what_if_runs(
     in a run's effective data raises Refused with every diagnostic; a --set naming a path
     that cannot be is a UsageError.
     """
-    from kompalloc.policy import apply as apply_policy
+    from kompalloc.policy import enforce
     from kompalloc.scenarios import SET_SOURCE, SetPathError, read_plan, read_sets, what_if
     from kompalloc.scenarios.changes import Plan
 
@@ -73,7 +73,7 @@ def what_if_runs(
     problems.extend(set_problems)
     files = (*base.files, *cache)
     policy, own = project_policy(), file_policies()
-    found: list[Diagnostic] = [*loading, *apply_policy(problems, policy, own)]
+    found: list[Diagnostic] = [*loading, *enforce(problems, policy, own)]
     failing: list[str] = []
     outcomes: list[Outcome] = []
     for spec, plan in zip(specs, plans, strict=True):
@@ -84,7 +84,7 @@ def what_if_runs(
         for d in outcome.diagnostics:
             if d.code.value == "KA701" and d.span.path.startswith(SET_SOURCE):
                 raise UsageError(f"{d.span.path}: {d.message.split(': ', 1)[-1]}: {d.hint}")
-        mine = apply_policy(outcome.diagnostics, policy, own)
+        mine = enforce(outcome.diagnostics, policy, own)
         if outcome.bundle is None or exit_code_of(mine) != EXIT_OK:
             failing.append(outcome.name)
         found += mine

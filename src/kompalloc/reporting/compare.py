@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from kompalloc.money import format_kr
+from kompalloc.reporting import labels
+from kompalloc.reporting.labels import Lang
 from kompalloc.reporting.tables import Cell, Column, Kind, Table
 from kompalloc.scenarios.compare import (
     Block,
@@ -18,14 +21,8 @@ from kompalloc.scenarios.compare import (
 )
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
-    from rich.table import Table as RichTable
-    from rich.text import Text
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 
-TABLE_WIDTH = 100
-"""People's tables are split by scenario so that each fits this many columns."""
-LABEL_WIDTH = 30
-"""Pool and cluster names longer than this are cut with an ellipsis in people's tables."""
 BASE_NAME = "base"
 """The name of the run of the files as loaded."""
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -80,14 +77,21 @@ def shown_blocks(result: Comparison, *, short: bool) -> list[Block]:
 
 
 def comparison_tables(result: Comparison, blocks: Sequence[Block], *, full: bool) -> list[Table]:
-    """The summary table, then each block's table (only changed rows unless ``full``)."""
+    """The summary table, the plan (every change, one row each), then each block's table (only
+    changed rows unless ``full``)."""
     names = [r.name for r in result.runs]
-    tables = [summary_table(result.summaries)]
+    tables = [summary_table(result.summaries), plan_table(plan(result))]
     tables += [block_table(b, names, 0, visible_rows(b, 0, full=full)) for b in blocks]
     return tables
 
 
-def block_table(block: Block, names: Sequence[str], baseline: int, rows: Sequence[Row]) -> Table:
+def block_table(
+    block: Block,
+    names: Sequence[str],
+    baseline: int,
+    rows: Sequence[Row],
+    lang: Lang = Lang.EN,
+) -> Table:
     """A block as a neutral table: per run its metrics, and the change where the metric has one.
 
     Column keys are ``<run>_<metric>`` (and ``<run>_change``, ``<run>_status``), e.g.
@@ -101,12 +105,17 @@ def block_table(block: Block, names: Sequence[str], baseline: int, rows: Sequenc
     for c, name in enumerate(names):
         for metric in block.metrics:
             columns.append(
-                Column(f"{name}_{metric.key}", f"{name} {metric.title.lower()}", _kind(metric))
+                Column(
+                    f"{name}_{metric.key}",
+                    f"{name} {labels.word(metric.title, lang).lower()}",
+                    _kind(metric),
+                    people=metric.people,
+                )
             )
             if metric.change and c != baseline:
-                columns.append(Column(f"{name}_change", f"{name} change", Kind.MONEY))
+                columns.append(Column(f"{name}_change", f"{name} +/-", _kind(metric), signed=True))
         if block.key == "applications":
-            columns.append(Column(f"{name}_status", f"{name} status", people=False))
+            columns.append(Column(f"{name}_status", f"{name} status", people=False, vocab="status"))
     out: list[tuple[Cell, ...]] = []
     for row in rows:
         cells: list[Cell] = [row.label] if block.key == "applications" else [row.key, row.label]
@@ -129,7 +138,7 @@ def summary_table(summaries: Sequence[Summary]) -> Table:
         Column("baseline", "Baseline"),
         Column("granted_before", "Granted before", Kind.MONEY),
         Column("granted", "Granted", Kind.MONEY),
-        Column("change", "Change", Kind.MONEY),
+        Column("change", "Change", Kind.MONEY, signed=True),
         Column("gained", "Gained", Kind.MONEY),
         Column("gainers", "Gainers", Kind.COUNT),
         Column("lost", "Lost", Kind.MONEY),
@@ -166,133 +175,292 @@ def _letter(column: int) -> str:
     return LETTERS[n % 26] + (str(n // 26) if n >= 26 else "")
 
 
-def comparison_renderables(
-    result: Comparison, blocks: Sequence[Block], money: str, *, full: bool
-) -> list[RenderableType]:
-    """The legend, the summary lines, and each block's tables, split to fit 100 columns."""
-    import textwrap
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One line of the plan: what a scenario changes for one application, cluster or pool."""
 
+    scenario: str
+    kind: str
+    """``application``, ``cluster`` or ``pool``."""
+    group: str
+    """The round an application is decided in (its root pool's name); empty for the others."""
+    key: str
+    """The id (of the application, cluster or pool)."""
+    name: str
+    """Who it is for people: an application's institution and cluster, a cluster's or pool's name."""
+    before: str | None
+    """The status in the baseline (applications), '' for clusters and pools; None: absent."""
+    after: str | None
+    granted_before: int
+    granted: int
+    cap_before: int | None = None
+    cap: int | None = None
+
+    @property
+    def mark(self) -> str:
+        """'+' for what only the scenario has, '-' for what it removes, '~' for a change."""
+        return "+" if self.before is None else "-" if self.after is None else "~"
+
+    @property
+    def delta(self) -> int:
+        """The change of the money granted (øre)."""
+        return self.granted - self.granted_before
+
+
+def _app_where(result: Comparison, app_id: str) -> tuple[str, str]:
+    """An application's round, and its institution and cluster for people."""
+    from kompalloc.reporting.tables import round_label
+
+    for run in result.runs:
+        grant = run.allocation.by_application.get(app_id)
+        app = run.bundle.applications.get(app_id)
+        if grant is None or app is None:
+            continue
+        root = grant.pools[0] if grant.pools else None
+        where = round_label(run.bundle, root) if root and root in run.bundle.pools else app.scheme
+        institution = run.bundle.institutions.get(app.institution)
+        name = institution.label if institution else app.institution
+        cluster = run.bundle.clusters.get(app.cluster) if app.cluster else None
+        if cluster is not None:
+            name += f" ({cluster.name})"
+        return where, name
+    return "", ""
+
+
+def plan(result: Comparison) -> list[Change]:
+    """Every change of every scenario against the baseline: per application (in the order of
+    the rounds), then per cluster, then per pool."""
+    out: list[Change] = []
+    for c in range(1, len(result.runs)):
+        scenario = result.runs[c].name
+        apps = []
+        for row in result.applications.rows:
+            if not row.changed(c, 0):
+                continue
+            group, name = _app_where(result, row.key)
+            first, then = row.values[0], row.values[c]
+            statuses = row.statuses or [None] * len(row.values)
+            apps.append(
+                Change(
+                    scenario,
+                    "application",
+                    group,
+                    row.key,
+                    name,
+                    statuses[0] if first is not None else None,
+                    statuses[c] if then is not None else None,
+                    first[0] if first else 0,
+                    then[0] if then else 0,
+                )
+            )
+        rounds = list(dict.fromkeys(a.group for a in apps))
+        out += sorted(apps, key=lambda a: rounds.index(a.group))
+        for row in result.clusters.rows:
+            if row.changed(c, 0):
+                first, then = row.values[0], row.values[c]
+                out.append(
+                    Change(
+                        scenario,
+                        "cluster",
+                        "",
+                        row.key,
+                        row.label,
+                        "" if first is not None else None,
+                        "" if then is not None else None,
+                        first[0] if first else 0,
+                        then[0] if then else 0,
+                    )
+                )
+        for row in result.pools.rows:
+            if row.changed(c, 0):
+                first, then = row.values[0], row.values[c]
+                out.append(
+                    Change(
+                        scenario,
+                        "pool",
+                        "",
+                        row.key,
+                        row.label.lstrip(" └"),
+                        "" if first is not None else None,
+                        "" if then is not None else None,
+                        first[1] if first else 0,
+                        then[1] if then else 0,
+                        first[0] if first else None,
+                        then[0] if then else None,
+                    )
+                )
+    return out
+
+
+def signed_kr(amount: int) -> str:
+    """A change as every format writes it for people: '+1 900 000 kr', '-50 000 kr', '±0 kr'."""
+    return _signed(amount)
+
+
+def _state(status: str | None, amount: int, lang: Lang) -> str:
+    """An application's state for the plan: 'not funded', 'partial 1 850 000 kr'."""
+    if status is None:
+        return labels.word("absent", lang) if lang is Lang.EN else "finnes ikke"
+    shown = labels.status(status, lang)
+    return f"{shown} {format_kr(amount)}" if amount else shown
+
+
+def plan_line(change: Change, lang: Lang = Lang.EN) -> str:
+    """One change as a line of the plan, without the mark:
+    'IFS-07 Fagskolen i Hordaland (Stord/Sunnhordland): not funded -> funded +1 900 000 kr'."""
+    if change.kind == "application":
+        head = f"{change.key} {change.name}".rstrip()
+        # The amount after is said only when there was one before: else the change says it.
+        what = f"{_state(change.before, change.granted_before, lang)} -> "
+        what += _state(change.after, change.granted if change.granted_before else 0, lang)
+    else:
+        head = labels.word(change.name, lang) if change.name == "(no cluster)" else change.name
+        what = f"{format_kr(change.granted_before)} -> {format_kr(change.granted)}"
+        if change.kind == "pool" and change.cap_before != change.cap:
+            cap = labels.word("Cap", lang).lower()
+            before = "–" if change.cap_before is None else format_kr(change.cap_before)
+            after = "–" if change.cap is None else format_kr(change.cap)
+            what += f" ({cap} {before} -> {after})"
+    return f"{head}: {what} {_signed(change.delta)}"
+
+
+def plan_table(changes: Sequence[Change]) -> Table:
+    """The plan as a neutral table, one row per change (machine formats and tabulate text)."""
+    columns = (
+        Column("scenario", "Scenario"),
+        Column("mark", "", people=True),
+        Column("kind", "Kind"),
+        Column("round", "Round", wrap=True),
+        Column("id", "ID"),
+        Column("name", "Name", wrap=True),
+        Column("status_before", "Before", vocab="status"),
+        Column("status", "After", vocab="status"),
+        Column("granted_before", "Granted before", Kind.MONEY),
+        Column("granted", "Granted", Kind.MONEY),
+        Column("change", "Change", Kind.MONEY, signed=True),
+    )
+    rows = tuple(
+        (
+            c.scenario,
+            c.mark,
+            c.kind,
+            c.group,
+            c.key,
+            c.name,
+            c.before or "",
+            c.after or "",
+            c.granted_before,
+            c.granted,
+            c.delta,
+        )
+        for c in changes
+    )
+    return Table("plan", "Changes", columns, rows)
+
+
+class Fitted:
+    """A neutral table for people, laid out for the console it is printed on (nothing cropped)."""
+
+    def __init__(self, table: Table, money: str, lang: Lang) -> None:
+        self.table, self.money, self.lang = table, money, lang
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.text import Text
+
+        from kompalloc.reporting.render import rich_tables
+
+        for item in rich_tables(self.table, self.money, options.max_width, self.lang):
+            yield item
+            yield Text("")
+
+
+def comparison_renderables(
+    result: Comparison,
+    blocks: Sequence[Block],
+    money: str,
+    *,
+    full: bool,
+    lang: Lang = Lang.EN,
+) -> list[RenderableType]:
+    """The legend, the summary lines, the plan of each scenario, and each block's table, laid
+    out for the console they are printed on."""
     from rich.text import Text
 
+    from kompalloc.reporting.render import Wrapped
+
     out: list[RenderableType] = []
-    legend = Text()
-    for c, run in enumerate(result.runs):
-        about = run.description or ("the files as loaded" if run.name == BASE_NAME else "")
-        legend.append(f"{_letter(c)} = ", style="bold")
-        text = run.name + (f": {about}" if about else "")
-        legend.append(
-            "\n".join(textwrap.wrap(text, width=TABLE_WIDTH - 10, subsequent_indent="    ")) + "\n"
-        )
-    unit = "kroner" if money == "kr" else "MNOK"
-    legend.append(
-        f"Amounts in {unit}; changed values are bold; – marks what a run does not have.\n"
-    )
     if blocks:
-        out.append(legend)
+        for c, run in enumerate(result.runs):
+            about = run.description or ("the files as loaded" if run.name == BASE_NAME else "")
+            text = run.name + (f": {about}" if about else "")
+            out.append(Wrapped([(f"{_letter(c)} = ", "bold"), (text, "")]))
+        unit = "kroner" if money == "kr" else "MNOK"
+        out.append(Text(f"Amounts in {unit}; – marks what a run does not have."))
+        out.append(Text(""))
     for summary in result.summaries:
-        # textwrap breaks at spaces only, never at the no-break spaces inside amounts.
-        wrapped = textwrap.wrap(summary_line(summary), width=TABLE_WIDTH, subsequent_indent="    ")
-        line = Text("\n".join(wrapped))
-        line.stylize("bold", 0, len(summary.name))
-        if not summary.changed:
-            line.stylize("dim")
-        out.append(line)
+        line = summary_line(summary)
+        name = summary.name
+        style = "dim" if not summary.changed else ""
+        out.append(Wrapped([(name, "bold " + style), (line[len(name) :], style)]))
     out.append(Text(""))
+    if not blocks:
+        return out
+    changes = plan(result)
+    for summary in result.summaries:
+        mine = [c for c in changes if c.scenario == summary.name]
+        if not mine:
+            continue
+        out.append(Text(f"{summary.name} vs {summary.baseline}:", style="bold"))
+        heading = None
+        for change_ in mine:
+            group = change_.group if change_.kind == "application" else change_.kind
+            if group != heading:
+                heading = group
+                words = {"cluster": "Per cluster", "pool": "Per pool"}
+                head = labels.word(words[group], lang) if group in words else group
+                out.append(Text("  " + head, style="bold"))
+            line = plan_line(change_, lang)
+            amount = _signed(change_.delta)
+            colour = "bold green" if change_.delta > 0 else "bold red" if change_.delta < 0 else ""
+            mark_style = {"+": "green", "-": "red", "~": "yellow"}[change_.mark]
+            out.append(
+                Wrapped(
+                    [
+                        ("    ", ""),
+                        (change_.mark, mark_style),
+                        (" " + line[: -len(amount)], ""),
+                        (amount, colour),
+                    ],
+                    indent="      ",
+                )
+            )
+        out.append(Text(""))
+    names = [labels.word(_letter(c), lang) for c in range(len(result.runs))]
     for block in blocks:
         rows = visible_rows(block, 0, full=full)
         if not rows:
             out.append(Text(f"{block.title}: no change.", style="dim"))
             out.append(Text(""))
             continue
-        for table in _rich_blocks(result, block, rows, money):
-            out.append(table)
-            out.append(Text(""))
+        out.append(Fitted(block_table(block, names, 0, rows, lang), money, lang))
     return out
 
 
-def _cell_texts(result: Comparison, block: Block, row: Row, column: int, money: str) -> list[Text]:
-    """One run's cells of a row: its metrics, and the change where the metric has one."""
-    from rich.text import Text
-
-    from kompalloc.reporting.render import text_cell
-
-    values = row.values[column]
-    changed = column != 0 and row.changed(column, 0)
-    cells: list[Text] = []
-    for m, metric in enumerate(block.metrics):
-        if not metric.people:
-            continue
-        if values is None:
-            cells.append(Text("–", style="dim"))
-        else:
-            shown = text_cell(
-                values[m], Column(metric.key, metric.title, _kind(metric)), unit=False, money=money
-            )
-            before = row.values[0]
-            differs = changed and (before is None or before[m] != values[m])
-            cells.append(Text(shown, style="bold" if differs else ""))
-        if metric.change and column != 0:
-            delta = change(row, column, 0, m)
-            if not delta:
-                cells.append(Text(""))
-            else:
-                amount = text_cell(
-                    abs(delta), Column("change", "", Kind.MONEY), unit=False, money=money
-                )
-                if not metric.money:
-                    amount = str(abs(delta))
-                sign = "+" if delta > 0 else "-"
-                cells.append(Text(sign + amount, style="bold green" if delta > 0 else "bold red"))
-    return cells
-
-
-def _rich_blocks(
-    result: Comparison, block: Block, rows: Sequence[Row], money: str
-) -> list[RichTable]:
-    """The block as Rich tables, each with the baseline and as many runs as fit 100 columns."""
-    from rich.console import Console
-    from rich.table import Table as RichTable
-
-    from kompalloc.reporting.render import table_style
-
-    grid = {
-        (r, c): _cell_texts(result, block, row, c, money)
-        for r, row in enumerate(rows)
-        for c in range(len(result.runs))
-    }
-
-    def heads(c: int) -> list[str]:
-        titles = []
-        for metric in block.metrics:
-            if not metric.people:
-                continue
-            titles.append(f"{_letter(c)}\n{metric.title}")
-            if metric.change and c != 0:
-                titles.append(f"{_letter(c)}\n+/-")
-        return titles
-
-    def build(chunk: list[int], part: str) -> RichTable:
-        t = RichTable(title=block.title + part, **table_style())
-        t.add_column(block.label, no_wrap=True, max_width=LABEL_WIDTH, overflow="ellipsis")
-        for c in [0, *chunk]:
-            for title in heads(c):
-                t.add_column(title, justify="right", no_wrap=True)
-        for r, row in enumerate(rows):
-            cells: list[Text | str] = [row.label]
-            for c in [0, *chunk]:
-                cells.extend(grid[(r, c)])
-            t.add_row(*cells)
-        return t
-
-    measure = Console(width=10_000, color_system=None).measure
-    chunks: list[list[int]] = []
-    for c in range(1, len(result.runs)):
-        if chunks and measure(build([*chunks[-1], c], "")).maximum <= TABLE_WIDTH:
-            chunks[-1].append(c)
-        else:
-            chunks.append([c])
-    tables = []
-    for n, chunk in enumerate(chunks, start=1):
-        part = f" ({n} of {len(chunks)})" if len(chunks) > 1 else ""
-        tables.append(build(chunk, part))
-    return tables
+def plan_records(changes: Sequence[Change]) -> list[dict[str, Any]]:
+    """The plan for JSON: one record per change, amounts in øre."""
+    return [
+        {
+            "scenario": c.scenario,
+            "mark": c.mark,
+            "kind": c.kind,
+            "round": c.group or None,
+            "id": c.key,
+            "name": c.name,
+            "status_before": c.before or None,
+            "status": c.after or None,
+            "granted_before_ore": c.granted_before,
+            "granted_ore": c.granted,
+            "change_ore": c.delta,
+        }
+        for c in changes
+    ]

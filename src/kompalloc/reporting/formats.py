@@ -16,11 +16,24 @@ class Format(StrEnum):
     MARKDOWN = "markdown"
     GRID = "grid"
     HTML = "html"
+    """One self-contained HTML5 page (the same as ``--export FILE.html``)."""
     LATEX = "latex"
     CSV = "csv"
+    """One table (``--table``), in a ``--csv-dialect``."""
     JSON = "json"
     XLSX = "xlsx"
     """An Excel workbook; binary, so only with --output."""
+
+
+class CsvDialect(StrEnum):
+    """How ``--format csv`` writes its one table."""
+
+    PLAIN = "plain"
+    """RFC 4180 with ',' and a line feed; amounts as integer øre in ``*_ore`` columns (the same
+    numbers as JSON), shares as ratios with a '.'."""
+    EXCEL_NB = "excel-nb"
+    """What Norwegian Excel opens as columns: ';' between cells, CRLF, a UTF-8 byte-order mark,
+    decimal commas; amounts in kroner with two decimals in ``*_kr`` columns (``1250000,00``)."""
 
 
 TABULATE_FORMATS = {
@@ -29,7 +42,6 @@ TABULATE_FORMATS = {
     Format.GITHUB: "github",
     Format.MARKDOWN: "pipe",
     Format.GRID: "grid",
-    Format.HTML: "html",
     Format.LATEX: "latex",
 }
 

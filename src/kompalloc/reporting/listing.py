@@ -17,7 +17,7 @@ def listing_table(bundle: Bundle, section: str) -> Table:
             Column("name", "Name", wrap=True),
             Column("administrator", "Administrator"),
             Column("deadline", "Deadline"),
-            Column("institution_types", "Who may apply", wrap=True),
+            Column("institution_types", "Who may apply", wrap=True, vocab="institution_type"),
         )
         rows = [
             (
@@ -31,13 +31,13 @@ def listing_table(bundle: Bundle, section: str) -> Table:
         ]
     elif section == "pools":
         columns = (
-            Column("id", "ID", wrap=True),
+            Column("id", "ID"),
             Column("name", "Name", wrap=True),
-            Column("parent", "Parent", wrap=True),
+            Column("parent", "Parent", drop=1),
             Column("year", "Year", Kind.NUMBER),
             Column("cap", "Cap", Kind.MONEY),
             Column("committed", "Committed", Kind.MONEY),
-            Column("method", "Method"),
+            Column("method", "Method", vocab="method", drop=2),
         )
         rows = [
             (
@@ -65,8 +65,8 @@ def listing_table(bundle: Bundle, section: str) -> Table:
         columns = (
             Column("id", "ID"),
             Column("name", "Name", wrap=True),
-            Column("type", "Type"),
-            Column("org_number", "Org. number"),
+            Column("type", "Type", vocab="institution_type"),
+            Column("org_number", "Org. number", drop=1),
         )
         rows = [
             (i.id, i.name, i.type, i.org_number or "")
@@ -75,10 +75,10 @@ def listing_table(bundle: Bundle, section: str) -> Table:
     elif section == "applications":
         columns = (
             Column("id", "ID"),
-            Column("scheme", "Scheme", wrap=True),
+            Column("scheme", "Scheme"),
             Column("year", "Year", Kind.NUMBER),
             Column("institution", "Institution"),
-            Column("cluster", "Cluster"),
+            Column("cluster", "Cluster", drop=1),
             Column("rank", "Rank", Kind.NUMBER),
             Column("requested", "Asked", Kind.MONEY),
             Column("submitted", "Submitted"),

@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, assert_never
 
-from kompalloc.reporting.formats import ExportFormat, Format
+from kompalloc.reporting.formats import CsvDialect, ExportFormat, Format
+from kompalloc.reporting.labels import Lang
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -43,6 +44,7 @@ def people_view(
     extra: Sequence[RenderableType] = (),
     notes: Sequence[str] = (),
     footer: str = "",
+    lang: Lang = Lang.EN,
 ) -> list[Shown]:
     """What people see (the table format): Rich tables, then any extra renderables, the notes
     and the stamp. With ``width`` (a terminal's), optional columns go until the tables fit."""
@@ -50,14 +52,42 @@ def people_view(
 
     out: list[Shown] = []
     for table in tables:
-        for item in render.rich_tables(table, money, width):
+        for item in render.rich_tables(table, money, width, lang):
             out.append(Shown(item))
             out.append(Shown(None))
     out.extend(Shown(item) for item in extra)
-    out.extend(Shown(note, soft_wrap=True, markup=False) for note in notes)
+    # Notes wrap at spaces to the width they are printed at, never inside an amount.
+    out.extend(Shown(render.Wrapped([(note, "")], indent="")) for note in notes)
     if footer:
+        # The stamp stays one line (tools read it); the terminal folds it if it must.
         out.append(Shown(footer, style="dim", soft_wrap=True))
     return out
+
+
+DEFAULT_CSV_TABLE = "applications"
+"""The table CSV gives without --table, where there is one: one row per application, with
+every field, is what a secretariat filters and pivots."""
+
+
+def chosen_tables(tables: Sequence[Table], key: str | None) -> list[Table]:
+    """The table ``key`` names (``--table``), or all of them without a key; a ValueError saying
+    which tables there are for a key that is not among them."""
+    if key is None:
+        return list(tables)
+    picked = [t for t in tables if t.key == key]
+    if not picked:
+        keys = ", ".join(t.key for t in tables) or "none"
+        raise ValueError(f"--table {key}: this command's tables are {keys}")
+    return picked
+
+
+def csv_table(tables: Sequence[Table]) -> Table:
+    """The one table CSV writes: the only one, else the applications, else the first."""
+    if not tables:
+        from kompalloc.reporting.tables import Table as Neutral
+
+        return Neutral("empty", "", (), ())
+    return next((t for t in tables if t.key == DEFAULT_CSV_TABLE), tables[0])
 
 
 def _plain_text(shown: Sequence[Shown], width: int) -> str:
@@ -90,20 +120,26 @@ def render_output(
     footer: str = "",
     extra: Sequence[RenderableType] = (),
     width: int = FILE_WIDTH,
+    title: str = "kompalloc report",
+    csv_dialect: CsvDialect = CsvDialect.PLAIN,
+    lang: Lang = Lang.EN,
 ) -> str | bytes:
     """The tables in ``fmt``: text, or the bytes of a workbook for XLSX.
 
     ``money`` is 'kr' or 'mnok' (tables for people; machine formats give øre). ``notes`` and
     ``footer`` (the stamp) follow the tables for people and go to the workbook's about sheet;
     ``extra`` renderables (a chart, compare's blocks) only show in the table format, laid out
-    ``width`` columns wide without colour. JSON adds the tables to ``document``. For a live
-    terminal, print :func:`people_view` instead.
+    ``width`` columns wide without colour (and, as text figures, on the HTML page). JSON adds
+    the tables to ``document``; HTML is the page of :func:`kompalloc.reporting.html.html_page`,
+    headed ``title``. For a live terminal, print :func:`people_view` instead.
     """
     from kompalloc.reporting import render
 
     match fmt:
         case Format.TABLE:
-            view = people_view(tables, money, None, extra=extra, notes=notes, footer=footer)
+            view = people_view(
+                tables, money, width, extra=extra, notes=notes, footer=footer, lang=lang
+            )
             return _plain_text(view, width)
         case (
             Format.PLAIN
@@ -111,12 +147,13 @@ def render_output(
             | Format.GITHUB
             | Format.MARKDOWN
             | Format.GRID
-            | Format.HTML
             | Format.LATEX
         ):
-            return _with_notes(render.tabulate_text(tables, fmt, money), notes, footer)
+            return _with_notes(render.tabulate_text(tables, fmt, money, lang), notes, footer)
+        case Format.HTML:
+            return _page(tables, document, title, money, notes, footer, extra, lang)
         case Format.CSV:
-            return render.csv_text(tables)
+            return render.csv_text(csv_table(tables), csv_dialect)
         case Format.JSON:
             whole = {**document, "tables": {t.key: render.table_json(t) for t in tables}}
             return render.json_text(whole)
@@ -128,6 +165,62 @@ def render_output(
             assert_never(fmt)
 
 
+def _page(
+    tables: Sequence[Table],
+    document: Mapping[str, Any],
+    title: str,
+    money: str,
+    notes: Sequence[str],
+    footer: str,
+    extra: Sequence[RenderableType],
+    lang: Lang = Lang.EN,
+) -> str:
+    from kompalloc.reporting.html import html_page
+
+    figures = [_plain_text([Shown(item)], EXPORT_WIDTH) for item in extra]
+    return html_page(
+        tables,
+        document=document,
+        title=title,
+        money=money,
+        notes=notes,
+        footer=footer,
+        figures=figures,
+        lang=lang,
+    )
+
+
+SVG_FORMAT = """\
+<svg class="rich-terminal" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">
+    <!-- kompalloc, laid out by Rich; light, with the reader's own monospace fonts -->
+    <style>
+    .{unique_id}-matrix {{
+        font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace;
+        font-size: {char_height}px;
+        line-height: {line_height}px;
+        font-variant-east-asian: full-width;
+    }}
+    {styles}
+    </style>
+    <defs>
+    <clipPath id="{unique_id}-clip-terminal">
+      <rect x="0" y="0" width="{terminal_width}" height="{terminal_height}" />
+    </clipPath>
+    {lines}
+    </defs>
+    <rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff" />
+    <g transform="translate({terminal_x}, {terminal_y})" clip-path="url(#{unique_id}-clip-terminal)">
+    {backgrounds}
+    <g class="{unique_id}-matrix">
+    {matrix}
+    </g>
+    </g>
+</svg>
+"""
+"""Rich's SVG page without its window (buttons, dark frame, title bar) and without the web
+font it loads from a CDN: a white sheet and the local monospace fonts, for meeting papers."""
+
+
 def export_text(
     kind: ExportFormat,
     tables: Sequence[Table],
@@ -136,9 +229,12 @@ def export_text(
     notes: Sequence[str] = (),
     footer: str = "",
     money: str = "kr",
-    title: str = "kompalloc",
+    title: str = "kompalloc report",
+    document: Mapping[str, Any] | None = None,
+    lang: Lang = Lang.EN,
 ) -> str:
-    """What a command shows, as an HTML page, an SVG picture or Markdown, 100 columns wide."""
+    """What a command shows, as an HTML page (the same as ``--format html``), an SVG picture
+    (100 columns, light) or Markdown."""
     import io
 
     from rich.console import Console
@@ -147,7 +243,7 @@ def export_text(
 
     match kind:
         case ExportFormat.MARKDOWN:
-            text = render.tabulate_text(tables, Format.MARKDOWN, money) if tables else ""
+            text = render.tabulate_text(tables, Format.MARKDOWN, money, lang) if tables else ""
             if extra:
                 body = "\n".join(
                     line.rstrip()
@@ -157,7 +253,11 @@ def export_text(
                 )
                 text += ("\n" if text else "") + f"```text\n{body.strip(chr(10))}\n```\n"
             return _with_notes(text, notes, footer)
-        case ExportFormat.HTML | ExportFormat.SVG:
+        case ExportFormat.HTML:
+            return _page(tables, document or {}, title, money, notes, footer, extra, lang)
+        case ExportFormat.SVG:
+            from rich.terminal_theme import DEFAULT_TERMINAL_THEME
+
             console = Console(
                 record=True,
                 file=io.StringIO(),
@@ -167,11 +267,13 @@ def export_text(
                 no_color=False,
                 highlight=False,
             )
-            view = people_view(tables, money, EXPORT_WIDTH, extra=extra, notes=notes, footer=footer)
-            for item in view:
-                item.print_on(console)
-            if kind is ExportFormat.SVG:
-                return console.export_svg(title=title)
-            return console.export_html(inline_styles=True)
+            view = people_view(
+                tables, money, EXPORT_WIDTH, extra=extra, notes=notes, footer=footer, lang=lang
+            )
+            for item in view:  # notes and the stamp wrap within the picture, not past its edge
+                Shown(item.renderable, item.style, None, item.markup).print_on(console)
+            return console.export_svg(
+                title=title, theme=DEFAULT_TERMINAL_THEME, code_format=SVG_FORMAT
+            )
         case _:
             assert_never(kind)

@@ -6,13 +6,15 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from kompalloc.money import format_kr, format_mnok
-from kompalloc.reporting.formats import TABULATE_FORMATS, Format
-from kompalloc.reporting.tables import Cell, Column, Kind, Table
+from kompalloc.reporting import labels
+from kompalloc.reporting.formats import TABULATE_FORMATS, CsvDialect, Format
+from kompalloc.reporting.labels import Lang
+from kompalloc.reporting.tables import Cell, Column, Kind, Table, with_tree_glyphs
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -31,10 +33,18 @@ def _share(cell: tuple[int, int]) -> str:
     return f"{tenths // 10},{tenths % 10} %"
 
 
-def text_cell(cell: Cell, column: Column, *, unit: bool = True, money: str = "kr") -> str:
-    """A cell as people read it: amounts in kroner (or MNOK) with Norwegian separators."""
+def text_cell(
+    cell: Cell, column: Column, *, unit: bool = True, money: str = "kr", lang: Lang = Lang.EN
+) -> str:
+    """A cell as people read it: amounts in kroner (or MNOK) with Norwegian separators, a
+    change with its sign ('+1 900 000 kr', '-50 000 kr'), words in ``lang``."""
     if cell is None:
         return ""
+    if column.signed and isinstance(cell, int) and column.kind in (Kind.MONEY, Kind.COUNT):
+        if cell == 0:
+            return "±0"
+        plain = replace(column, signed=False)
+        return ("+" if cell > 0 else "-") + text_cell(abs(cell), plain, unit=unit, money=money)
     if column.kind is Kind.MONEY and isinstance(cell, int):
         if money == "mnok":
             text = format_mnok(cell)
@@ -43,6 +53,8 @@ def text_cell(cell: Cell, column: Column, *, unit: bool = True, money: str = "kr
         return text if unit else text.removesuffix("\u00a0kr")
     if column.kind is Kind.SHARE and isinstance(cell, tuple):
         return _share(cell)
+    if column.vocab is not None and isinstance(cell, str):
+        return labels.value(column.vocab, cell, lang)
     return str(cell)
 
 
@@ -57,49 +69,8 @@ def section_totals(table: Table, rows: Sequence[tuple[Cell, ...]]) -> tuple[Cell
             pairs = [v for v in values if isinstance(v, tuple)]
             out.append((sum(p[0] for p in pairs), sum(p[1] for p in pairs)))
         else:
-            out.append("Total" if i == 0 else "")
+            out.append("Total" if i == 0 else "")  # translated where it is shown
     return tuple(out)
-
-
-WRAPPED_WIDTH = 22
-"""How wide a wrapping column is counted when deciding what fits (it can wrap to fewer)."""
-
-
-def _column_texts(table: Table, i: int, money: str) -> list[str]:
-    """Column ``i``'s cells as people read them (without the unit), each distinct value formatted
-    once; the totals' cell last when the table has totals."""
-    column = table.columns[i]
-    memo: dict[Cell, str] = {}
-    texts: list[str] = []
-    append = texts.append
-    cells = [r[i] for r in table.rows]
-    if table.totals:
-        cells.append(table.totals[i])
-    for cell in cells:
-        text = memo.get(cell)
-        if text is None:
-            text = memo[cell] = text_cell(cell, column, unit=False, money=money)
-        append(text)
-    return texts
-
-
-def _fitting(table: Table, width: int | None, texts: Callable[[int], list[str]]) -> list[int]:
-    keep = [i for i, c in enumerate(table.columns) if c.key != table.group and c.people]
-    if width is None:
-        return keep
-
-    def natural(i: int) -> int:
-        column = table.columns[i]
-        longest = max([len(column.title), *map(len, texts(i))])
-        return min(longest, WRAPPED_WIDTH) if column.wrap else longest
-
-    widths = {i: natural(i) for i in keep}
-    droppable = sorted(
-        (i for i in keep if table.columns[i].drop), key=lambda i: -table.columns[i].drop
-    )
-    while sum(widths[i] + 1 for i in keep) > width and droppable:
-        keep.remove(droppable.pop(0))
-    return keep
 
 
 def _sections(table: Table) -> list[tuple[str | None, int, int]]:
@@ -121,6 +92,47 @@ def _sections(table: Table) -> list[tuple[str | None, int, int]]:
     if table.rows:
         sections.append((label, start, len(table.rows)))
     return sections
+
+
+class Wrapped:
+    """Text wrapped to the console's width at spaces only (amounts keep their no-break
+    spaces), later lines indented; parts may carry a style."""
+
+    def __init__(self, parts: Sequence[tuple[str, str]], indent: str = "    ") -> None:
+        self.parts = list(parts)
+        self.indent = indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        import textwrap
+
+        from rich.text import Text
+
+        plain = "".join(p for p, _ in self.parts)
+        lines = textwrap.wrap(
+            plain,
+            width=max(options.max_width, 20),
+            subsequent_indent=self.indent,
+            break_on_hyphens=False,
+            break_long_words=False,
+        ) or [""]
+        text = Text("\n".join(lines))
+        # Styles by position in the plain text, followed through the wrapping.
+        starts, at = [], 0
+        for part, style in self.parts:
+            starts.append((at, at + len(part), style))
+            at += len(part)
+        mapping, pos = [], 0
+        joined = text.plain
+        for char in plain:  # the same characters in order, only whitespace moved
+            found = joined.find(char, pos)
+            if found < 0:
+                break
+            mapping.append(found)
+            pos = found + 1
+        for start, end, style in starts:
+            if style and end > start and end - 1 < len(mapping):
+                text.stylize(style, mapping[start], mapping[end - 1] + 1)
+        yield text
 
 
 def table_style() -> dict[str, Any]:
@@ -147,6 +159,8 @@ class FastColumn:
     right: bool
     """Right-aligned (numbers and amounts); else left-aligned."""
     wrap: bool
+    width: int | None = None
+    """A fixed width (the layout of :func:`fit` chose it), as Rich's ``Column.width``."""
 
 
 class FastTable:
@@ -157,7 +171,7 @@ class FastTable:
     widths like Rich's table does (measuring, with Rich, only the cells that decide a width),
     lets Rich render the title, caption, header, footer and every cell that is not plain
     single-line text or does not fit its column, and writes the other cells itself: each as the
-    segments Rich makes of it. tests/test_render_fast.py checks, over random tables, consoles and
+    segments Rich makes of it. tests/reporting/test_render_fast.py checks, over random tables, consoles and
     widths, that the segments are the same as Rich's. Only Rich's public API is used.
     """
 
@@ -197,6 +211,7 @@ class FastTable:
                 justify="right" if column.right else "left",
                 no_wrap=not column.wrap,
                 overflow="fold",
+                width=column.width,
                 min_width=None,
             )
         for row in self.rows:
@@ -323,6 +338,9 @@ def _render_fast(table: FastTable, console: Console, options: ConsoleOptions) ->
     # plain cells measure like it, only narrower) and every other cell, each measured by Rich.
     deciders: list[list[str]] = []
     for i, column in enumerate(columns):
+        if column.width is not None:
+            deciders.append([])
+            continue
         cells = [column.header, *([column.footer] if table.show_footer else [])]
         longest = ""
         for row in rows:
@@ -338,6 +356,9 @@ def _render_fast(table: FastTable, console: Console, options: ConsoleOptions) ->
     def measure(i: int, opts: ConsoleOptions) -> int:
         if opts.max_width < 1:
             return 0
+        fixed = columns[i].width
+        if fixed is not None:  # Rich's fixed-width column: its width and padding, at most all
+            return min(fixed + pads[i][1], opts.max_width)
         widest = max(
             Measurement.get(console, opts, Padding(text, pads[i])).maximum for text in deciders[i]
         )
@@ -348,7 +369,7 @@ def _render_fast(table: FastTable, console: Console, options: ConsoleOptions) ->
     max_width = opts.max_width
     widths = [measure(i, opts) or 1 for i in range(count)]
     if sum(widths) > max_width:
-        widths = _collapse_widths(widths, [c.wrap for c in columns], max_width)
+        widths = _collapse_widths(widths, [c.wrap and c.width is None for c in columns], max_width)
         if sum(widths) > max_width:
             excess = sum(widths) - max_width
             widths = _ratio_reduce(excess, [1] * count, widths, widths)
@@ -511,78 +532,273 @@ def _body(
             yield new_line
 
 
-def rich_tables(table: Table, money: str = "kr", width: int | None = None) -> list[RenderableType]:
-    """Rich tables, one per section: amounts in kroner right-aligned, totals in the footer.
+MNOK_STEP = 10_000_000
+"""Øre in a tenth of a million kroner: the unit of amounts shown in MNOK."""
 
-    With ``width`` (the terminal's), optional columns are left out until the table fits.
-    Each is a :class:`FastTable`: it prints exactly what the Rich table of
-    :meth:`FastTable.rich_table` prints, many times faster."""
-    # Each cell's text is made once (each distinct amount formatted once) and serves to choose
-    # the columns, to measure them and to render them.
-    texts: dict[int, list[str]] = {}
 
-    def column_texts(i: int) -> list[str]:
-        if i not in texts:
-            texts[i] = _column_texts(table, i, money)
-        return texts[i]
+def _half_up(ore: int) -> int:
+    return (2 * ore + MNOK_STEP) // (2 * MNOK_STEP)
 
-    keep = _fitting(table, width, column_texts)
-    shown = [column_texts(i) for i in keep]
-    caption = (
-        ("Amounts in MNOK." if money == "mnok" else "Amounts in kroner.")
-        if any(c.kind is Kind.MONEY for c in table.columns)
-        else None
-    )
-    out: list[RenderableType] = []
-    for label, start, end in _sections(table):
+
+def largest_remainder(parts: Sequence[int], total: int) -> list[int] | None:
+    """Tenths of MNOK to show for each part so that they add up to the rounded total (largest
+    remainder: each part rounded down, the rest handed one tenth each to the largest
+    remainders, the first on a tie); None if the parts are not a sum of the total or any is
+    negative."""
+    if sum(parts) != total or any(p < 0 for p in parts):
+        return None
+    shown = [p // MNOK_STEP for p in parts]
+    left = _half_up(total) - sum(shown)
+    order = sorted(range(len(parts)), key=lambda j: (-(parts[j] % MNOK_STEP), j))
+    for j in order[:left]:
+        shown[j] += 1
+    return shown
+
+
+def _tenths(units: int) -> str:
+    whole, tenth = divmod(abs(units), 10)
+    return f"{'-' if units < 0 else ''}{whole:,}".replace(",", " ") + f",{tenth}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Section:
+    label: str | None
+    rows: list[tuple[str, ...]]
+    """Only the shown columns' texts."""
+    footers: tuple[str, ...] | None
+
+
+def _people_sections(
+    table: Table, keep: Sequence[int], money: str, lang: Lang, *, sectioned: bool = True
+) -> list[_Section]:
+    """The table's rows as people read them, per section: each distinct cell formatted once;
+    amounts in MNOK rounded so that the parts add up to the total shown."""
+    out = []
+    spans = _sections(table) if sectioned else [(None, 0, len(table.rows))]
+    for label, start, end in spans:
         rows = table.rows[start:end]
         totals = table.totals if label is None else section_totals(table, rows)
-        columns: list[FastColumn] = []
-        for n, i in enumerate(keep):
+        parts = table.parts if label is None else None
+        columns: list[list[str]] = []
+        footers: list[str] = []
+        for i in keep:
             column = table.columns[i]
-            if not totals:
-                footer = ""
-            elif label is None:
-                footer = shown[n][-1]
-            else:
-                footer = text_cell(totals[i], column, unit=False, money=money)
-            columns.append(
-                FastColumn(column.title, footer, column.kind is not Kind.TEXT, column.wrap)
-            )
+            memo: dict[Cell, str] = {}
+            texts = []
+            for row in rows:
+                cell = row[i]
+                text = memo.get(cell)
+                if text is None:
+                    text = memo[cell] = text_cell(cell, column, unit=False, money=money, lang=lang)
+                texts.append(text)
+            total_cell = totals[i] if totals else None
+            if money == "mnok" and column.kind is Kind.MONEY and isinstance(total_cell, int):
+                which = range(len(rows)) if parts is None else parts
+                values = [rows[j][i] for j in which]
+                if all(isinstance(v, int) for v in values):
+                    shown = largest_remainder([v for v in values if isinstance(v, int)], total_cell)
+                    if shown is not None:
+                        for j, units in zip(which, shown, strict=True):
+                            texts[j] = _tenths(units)
+            columns.append(texts)
+            if totals:
+                footer = text_cell(total_cell, column, unit=False, money=money, lang=lang)
+                footers.append(labels.word(footer, lang) if footer == "Total" else footer)
         out.append(
-            FastTable(
-                table.title if label is None else f"{table.title}: {label}",
-                caption,
-                columns,
-                list(zip(*(texts[start:end] for texts in shown), strict=True)),
-                show_footer=totals is not None,
+            _Section(
+                label,
+                list(zip(*columns, strict=True)) if columns else [() for _ in rows],
+                tuple(footers) if totals else None,
             )
         )
     return out
 
 
-def tabulate_text(tables: Sequence[Table], fmt: Format, money: str = "kr") -> str:
+def _caption(table: Table, money: str, lang: Lang) -> list[str]:
+    if not any(c.kind is Kind.MONEY for c in table.columns):
+        return []
+    if money != "mnok":
+        return [labels.word("Amounts in kroner.", lang)]
+    out = [labels.word("Amounts in MNOK.", lang)]
+    if table.totals is not None:
+        out.append(
+            labels.word(
+                "Rounded so that the parts add up to the totals shown (largest remainder).", lang
+            )
+        )
+    return out
+
+
+def rich_tables(
+    table: Table, money: str = "kr", width: int | None = None, lang: Lang = Lang.EN
+) -> list[RenderableType]:
+    """Rich tables, one per section (and part): amounts right-aligned, totals in the footer.
+
+    With ``width`` (the terminal's), nothing is cropped: text columns wrap, then optional
+    columns are left out, then the table is split in parts that repeat its first column, and
+    the caption says so (:mod:`kompalloc.reporting.layout`). Each is a :class:`FastTable`: it
+    prints exactly what the Rich table of :meth:`FastTable.rich_table` prints, many times
+    faster."""
+    from kompalloc.reporting import layout
+
+    table = with_tree_glyphs(table)
+    keep = [i for i, c in enumerate(table.columns) if c.key != table.group and c.people]
+    sections = _people_sections(table, keep, money, lang)
+    headers = [labels.word(table.columns[i].title, lang) for i in keep]
+    specs = []
+    for n, i in enumerate(keep):
+        column = table.columns[i]
+        texts = [row[n] for section in sections for row in section.rows]
+        texts += [s.footers[n] for s in sections if s.footers]
+        specs.append(layout.Spec(headers[n], texts, column.wrap, column.drop))
+    fit = layout.fit(specs, width)
+    caption = _caption(table, money, lang)
+    if fit.left_out:
+        names = [headers[n] for n in fit.left_out]
+        caption.append(labels.left_out_note(names, fit.whole, lang))
+    if len(fit.parts) > 1:
+        caption.append(labels.split_note(len(fit.parts), fit.whole, lang))
+    if fit.stacked and width is not None:
+        return _stacked(table, sections, headers, caption, width, fit.whole, lang)
+    out: list[RenderableType] = []
+    fixed = width is not None
+    for section in sections:
+        heading = labels.title(table.title, lang)
+        if section.label is not None:
+            heading = f"{heading}: {section.label}"
+        for k, (part, widths) in enumerate(zip(fit.parts, fit.widths, strict=True), start=1):
+            columns = []
+            for n, w in zip(part, widths, strict=True):
+                column = table.columns[keep[n]]
+                footer = section.footers[n] if section.footers else ""
+                columns.append(
+                    FastColumn(
+                        layout.wrap(headers[n], w) if fixed else headers[n],
+                        layout.wrap(footer, w) if fixed and column.wrap else footer,
+                        column.kind is not Kind.TEXT,
+                        column.wrap,
+                        w if fixed else None,
+                    )
+                )
+            wraps = [table.columns[keep[n]].wrap and fixed for n in part]
+            rows = [
+                tuple(
+                    layout.wrap(row[n], w) if wrapping else row[n]
+                    for n, w, wrapping in zip(part, widths, wraps, strict=True)
+                )
+                for row in section.rows
+            ]
+            out.append(
+                FastTable(
+                    labels.part_title(heading, k, len(fit.parts), lang)
+                    if len(fit.parts) > 1
+                    else heading,
+                    " ".join(caption if k == len(fit.parts) else caption[:1]) or None,
+                    columns,
+                    rows,
+                    show_footer=section.footers is not None,
+                )
+            )
+    return out
+
+
+def _stacked(
+    table: Table,
+    sections: Sequence[_Section],
+    headers: Sequence[str],
+    caption: list[str],
+    width: int,
+    whole: int,
+    lang: Lang,
+) -> list[RenderableType]:
+    """Each row as a list of its fields, one under the other: for screens too narrow for even
+    two columns of the table side by side."""
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    from kompalloc.reporting import layout
+
+    field = max(map(len, headers), default=0)
+    room = max(width - field - layout.GAP, 1)
+    longest = max((len(t) for s in sections for row in s.rows for t in row), default=0)
+    under = longest > room  # values under their field's name, indented, when beside is short
+    if under:
+        room = max(width - layout.GAP, 1)
+    out: list[RenderableType] = []
+    for section in sections:
+        heading = labels.title(table.title, lang)
+        if section.label is not None:
+            heading = f"{heading}: {section.label}"
+        grid = RichTable.grid(padding=(0, layout.GAP, 0, 0))
+        grid.title, grid.title_justify, grid.title_style = heading, "left", "bold"
+        if under:
+            grid.add_column(no_wrap=True, width=width)
+        else:
+            grid.add_column(no_wrap=True, width=field, style="bold")
+            grid.add_column(no_wrap=True, width=room)
+        records = [*section.rows, *([section.footers] if section.footers else [])]
+        for n, row in enumerate(records):
+            if n:
+                grid.add_row(*[""] * (1 if under else 2))
+            for header, text in zip(headers, row, strict=True):
+                if not text:
+                    continue
+                if under:
+                    grid.add_row(Text(header, style="bold"))
+                    pad = " " * layout.GAP
+                    grid.add_row(Text(pad + layout.wrap(text, room).replace("\n", "\n" + pad)))
+                else:
+                    grid.add_row(header, layout.wrap(text, room))
+        note = [*caption, labels.stacked_note(whole, lang)]
+        grid.caption, grid.caption_justify, grid.caption_style = " ".join(note), "left", "dim"
+        out.append(grid)
+    return out
+
+
+def tabulate_text(
+    tables: Sequence[Table], fmt: Format, money: str = "kr", lang: Lang = Lang.EN
+) -> str:
     """Tables as text in one of tabulate's formats, each under its title."""
     from tabulate import tabulate
 
     parts = []
-    for table in tables:
+    for table in map(with_tree_glyphs, tables):
         shown = [i for i, c in enumerate(table.columns) if c.people]
         columns = [table.columns[i] for i in shown]
-        rows = [[text_cell(r[i], table.columns[i], money=money) for i in shown] for r in table.rows]
-        if table.totals:
-            rows.append([text_cell(table.totals[i], table.columns[i], money=money) for i in shown])
+        (section,) = _people_sections(table, shown, money, lang, sectioned=False)
+        rows = [list(r) for r in section.rows]
+        if section.footers is not None:
+            rows.append(list(section.footers))
+        if money == "kr":  # the unit in every cell, as people's text has always shown it
+            rows = [
+                [
+                    text + "\u00a0kr" if c.kind is Kind.MONEY and text else text
+                    for text, c in zip(row, columns, strict=True)
+                ]
+                for row in rows
+            ]
+        else:
+            rows = [
+                [
+                    text + " MNOK" if c.kind is Kind.MONEY and text else text
+                    for text, c in zip(row, columns, strict=True)
+                ]
+                for row in rows
+            ]
         align = ["right" if c.kind is not Kind.TEXT else "left" for c in columns]
         body = tabulate(
             rows,
-            headers=[c.title for c in columns],
+            headers=[labels.word(c.title, lang) for c in columns],
             tablefmt=TABULATE_FORMATS[fmt],
             colalign=align,
             disable_numparse=True,
         )
-        title = f"## {table.title}" if fmt in (Format.GITHUB, Format.MARKDOWN) else table.title
+        heading = labels.title(table.title, lang)
+        title = f"## {heading}" if fmt in (Format.GITHUB, Format.MARKDOWN) else heading
+        notes = _caption(table, money, lang)[1:]
+        note = "".join(f"\n{n}\n" for n in notes) if fmt not in (Format.HTML, Format.LATEX) else ""
         parts.append(
-            f"{title}\n\n{body}\n" if fmt not in (Format.HTML, Format.LATEX) else body + "\n"
+            f"{title}\n\n{body}\n{note}" if fmt not in (Format.HTML, Format.LATEX) else body + "\n"
         )
     return "\n".join(parts)
 
@@ -594,29 +810,75 @@ def _machine(cell: Cell, column: Column) -> Any:
     return cell
 
 
-def csv_text(tables: Sequence[Table]) -> str:
-    """Tables as CSV, one block per table with a 'table' column; amounts in øre."""
+CSV_BATCH = 512
+"""Rows written to CSV text at a time: output goes out in pieces of this many rows."""
+
+
+def csv_chunks(table: Table, dialect: CsvDialect = CsvDialect.PLAIN) -> Iterator[str]:
+    """One table as CSV, a header row and a row per table row (no totals row: every row is a
+    record, so sums and pivots count each once), made and handed on a batch of rows at a time.
+
+    Plain: amounts in øre in ``*_ore`` columns, shares as ratios. Excel-nb: a byte-order mark,
+    ';', CRLF, amounts in kroner with two decimals after a comma in ``*_kr`` columns."""
+    nb = dialect is CsvDialect.EXCEL_NB
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for table in tables:
-        writer.writerow(["table", *(_csv_header(c) for c in table.columns)])
-        for row in table.rows:
-            writer.writerow(
-                [table.key, *(_machine(c, col) for c, col in zip(row, table.columns, strict=True))]
-            )
-        if table.totals:
-            writer.writerow(
-                [
-                    f"{table.key}_total",
-                    *(_machine(c, col) for c, col in zip(table.totals, table.columns, strict=True)),
-                ]
-            )
-        writer.writerow([])
-    return buffer.getvalue()
+    writer = csv.writer(
+        buffer, delimiter=";" if nb else ",", lineterminator="\r\n" if nb else "\n"
+    )
+    columns = table.columns
+    if nb:
+        buffer.write("\ufeff")
+    writer.writerow([_csv_header(c, nb) for c in columns])
+    convert = _excel_nb if nb else _plain_csv
+    for start in range(0, len(table.rows), CSV_BATCH):
+        writer.writerows(
+            [convert(cell, col) for cell, col in zip(row, columns, strict=True)]
+            for row in table.rows[start : start + CSV_BATCH]
+        )
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell() or not table.rows:
+        yield buffer.getvalue()
 
 
-def _csv_header(column: Column) -> str:
-    return f"{column.key}_ore" if column.kind is Kind.MONEY else column.key
+def csv_text(table: Table, dialect: CsvDialect = CsvDialect.PLAIN) -> str:
+    """One table as CSV text: see :func:`csv_chunks`."""
+    return "".join(csv_chunks(table, dialect))
+
+
+def _plain_csv(cell: Cell, column: Column) -> Any:
+    """A cell for plain CSV: as JSON has it, with a carriage return inside text made a line
+    feed (csv quotes a cell only for the line ending it writes, here '\\n')."""
+    if isinstance(cell, str) and "\r" in cell:
+        return cell.replace("\r\n", "\n").replace("\r", "\n")
+    return _machine(cell, column)
+
+
+def _excel_nb(cell: Cell, column: Column) -> Any:
+    """A cell for Norwegian Excel: kroner with øre after a decimal comma, ratios with a comma."""
+    if column.kind is Kind.MONEY and isinstance(cell, int):
+        sign = "-" if cell < 0 else ""
+        kroner, ore = divmod(abs(cell), 100)
+        return f"{sign}{kroner},{ore:02d}"
+    if column.kind is Kind.SHARE and isinstance(cell, tuple):
+        from decimal import ROUND_HALF_UP, Decimal
+
+        part, whole = cell
+        if whole == 0:
+            return None
+        return str(
+            (Decimal(part) / Decimal(whole)).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+        ).replace(".", ",")
+    if column.kind is Kind.NUMBER and isinstance(cell, str):
+        return cell.replace(".", ",")  # a decimal field kept as text ('7.5')
+    return cell
+
+
+def _csv_header(column: Column, kroner: bool = False) -> str:
+    if column.kind is Kind.MONEY:
+        return f"{column.key}_kr" if kroner else f"{column.key}_ore"
+    return column.key
 
 
 def table_json(table: Table) -> dict[str, Any]:

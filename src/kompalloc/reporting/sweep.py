@@ -9,7 +9,8 @@ from kompalloc.reporting.tables import Column, Kind, Table
 from kompalloc.scenarios.sweep import Step, Sweep
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+    from rich.table import Table as RichTable
 
 BAR_WIDTH = 44
 """Characters of the longest bar in the chart."""
@@ -52,7 +53,7 @@ def sweep_table(result: Sweep) -> Table:
     columns = (
         Column("cap", "Cap", Kind.MONEY),
         Column("granted", "Granted", Kind.MONEY),
-        Column("change", "+/- step", Kind.MONEY),
+        Column("change", "+/- step", Kind.MONEY, signed=True),
         Column("funded", "Funded", Kind.COUNT),
         Column("full", "In full", Kind.COUNT),
         Column("partial", "Partial", Kind.COUNT),
@@ -83,44 +84,64 @@ def sweep_table(result: Sweep) -> Table:
 
 
 def chart(result: Sweep, money: str = "kr") -> RenderableType:
-    """One bar per cap: what the round grants, then what is left in the pool."""
-    from rich.table import Table as RichTable
-    from rich.text import Text
+    """One bar per cap: what the round grants, then what is left in the pool; the bars as long
+    as the console leaves room for (at most :data:`BAR_WIDTH`), amounts never cut."""
+    return _Chart(result, money)
 
-    from kompalloc.reporting.render import text_cell
 
-    amount = Column("amount", "", Kind.MONEY)
-    longest = max((s.granted + max(s.remaining, 0) for s in result.steps), default=0) or 1
-    plateau = result.plateau()
-    falls = {id(b) for _, b in result.falls()}
-    grid = RichTable.grid(padding=(0, 1))
-    grid.title = f"Granted in the round as the cap of {result.pool} varies"
-    grid.title_justify = "left"
-    grid.title_style = "bold"
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_column(no_wrap=True)
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_column(no_wrap=True)
-    for i, s in enumerate(result.steps):
-        used = s.granted * BAR_WIDTH // longest
-        left = max(s.remaining, 0) * BAR_WIDTH // longest
-        bar = Text("█" * used, style="green")
-        bar.append("░" * left, style="dim")
-        bar.append(" " * (BAR_WIDTH - used - left))
-        mark = ""
-        if plateau is not None and i == plateau and plateau > 0:
-            mark = "◀ more money stops helping"
-        elif id(s) in falls:
-            mark = "◀ less than the step before"
-        grid.add_row(
-            text_cell(s.cap, amount, unit=False, money=money),
-            bar,
-            text_cell(s.granted, amount, unit=False, money=money),
-            Text(mark, style="bold yellow" if mark else ""),
+class _Chart:
+    def __init__(self, result: Sweep, money: str) -> None:
+        self.result, self.money = result, money
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.grid(options.max_width)
+
+    def grid(self, width: int) -> RichTable:
+        """The chart laid out for ``width`` columns."""
+        from rich.table import Table as RichTable
+        from rich.text import Text
+
+        from kompalloc.reporting.render import text_cell
+
+        result, money = self.result, self.money
+        amount = Column("amount", "", Kind.MONEY)
+        longest = max((s.granted + max(s.remaining, 0) for s in result.steps), default=0) or 1
+        plateau = result.plateau()
+        falls = {id(b) for _, b in result.falls()}
+        caps = [text_cell(s.cap, amount, unit=False, money=money) for s in result.steps]
+        grants = [text_cell(s.granted, amount, unit=False, money=money) for s in result.steps]
+        marks = []
+        for i, s in enumerate(result.steps):
+            mark = ""
+            if plateau is not None and i == plateau and plateau > 0:
+                mark = "◀ more money stops helping"
+            elif id(s) in falls:
+                mark = "◀ less than the step before"
+            marks.append(mark)
+        fixed = max(map(len, caps), default=0) + max(map(len, grants), default=0) + 3
+        mark_width = max(map(len, marks), default=0)
+        room = width - fixed - (mark_width + 1 if mark_width else 0)
+        bar_width = max(min(BAR_WIDTH, room), 10)
+        if room < 10 and mark_width:  # the marks wrap under their words instead
+            mark_width = max(width - fixed - bar_width - 1, 12)
+        grid = RichTable.grid(padding=(0, 1))
+        grid.title = f"Granted in the round as the cap of {result.pool} varies"
+        grid.title_justify = "left"
+        grid.title_style = "bold"
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column(no_wrap=True, width=bar_width)
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column(width=mark_width or None)
+        for s, cap, granted, mark in zip(result.steps, caps, grants, marks, strict=True):
+            used = s.granted * bar_width // longest
+            left = max(s.remaining, 0) * bar_width // longest
+            bar = Text("█" * used, style="green")
+            bar.append("░" * left, style="dim")
+            bar.append(" " * (bar_width - used - left))
+            grid.add_row(cap, bar, granted, Text(mark, style="bold yellow" if mark else ""))
+        grid.caption = (
+            "Cap, then █ granted in the round and ░ left in the pool, and the amount granted."
         )
-    grid.caption = (
-        "Cap, then █ granted in the round and ░ left in the pool, and the amount granted."
-    )
-    grid.caption_justify = "left"
-    grid.caption_style = "dim"
-    return grid
+        grid.caption_justify = "left"
+        grid.caption_style = "dim"
+        return grid

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 
 from kompalloc.allocation import Allocation, Status
@@ -21,7 +23,7 @@ class Kind(StrEnum):
     """Integer øre."""
     COUNT = "count"
     NUMBER = "number"
-    """A number that is not summed (a rank, a year)."""
+    """A number that is not summed (a rank, a year): an int, or a decimal as text ('7.5')."""
     SHARE = "share"
     """A fraction as (numerator, denominator) of øre, shown as a percentage."""
 
@@ -39,6 +41,11 @@ class Column:
     """Whether tables for people show it; machine formats (CSV, JSON) always do."""
     drop: int = 0
     """Above 0: a narrow terminal may leave it out; the highest goes first."""
+    signed: bool = False
+    """A change: people's formats write '+' before a gain and '-' before a loss."""
+    vocab: str | None = None
+    """Which words of :mod:`kompalloc.reporting.labels` its values are (``status``,
+    ``reason``, ``institution_type``, ...): people's tables in another language translate them."""
 
 
 Cell = str | int | tuple[int, int] | None
@@ -55,6 +62,32 @@ class Table:
     totals: tuple[Cell, ...] | None = None
     group: str | None = None
     """A column whose value splits the table into sections for people (machine formats keep it)."""
+    level: str | None = None
+    """A count column holding each row's depth in a tree (0 at the root): people's views indent
+    the first column by it (the terminal with '└ ', HTML and workbooks by indentation); the
+    cells themselves hold plain names, so machine formats never carry tree glyphs."""
+    parts: tuple[int, ...] | None = None
+    """The rows whose amounts add up to the totals (None: every row); rounding for people keeps
+    their sum equal to the total shown."""
+
+
+TREE_GLYPH = "└ "
+"""How the terminal and tabulate formats mark a row one level down."""
+
+
+def with_tree_glyphs(table: Table) -> Table:
+    """``table`` with the first column of each row under a root drawn as a tree (two spaces a
+    level below the first, then '└ '), for text views; the table itself if it has no levels."""
+    if table.level is None:
+        return table
+    at = [c.key for c in table.columns].index(table.level)
+    rows = []
+    for row in table.rows:
+        depth = row[at]
+        if isinstance(depth, int) and depth > 0 and isinstance(row[0], str):
+            row = ("  " * (depth - 1) + TREE_GLYPH + row[0], *row[1:])
+        rows.append(row)
+    return replace(table, rows=tuple(rows))
 
 
 def pools_table(bundle: Bundle, allocation: Allocation, *, all_pools: bool = False) -> Table:
@@ -68,8 +101,12 @@ def pools_table(bundle: Bundle, allocation: Allocation, *, all_pools: bool = Fal
         Column("granted", "Granted", Kind.MONEY),
         Column("remaining", "Remaining", Kind.MONEY),
         Column("used", "Used", Kind.SHARE),
+        Column("pool_id", "Pool ID", people=False),
+        Column("parent_id", "Parent ID", people=False),
+        Column("level", "Level", Kind.NUMBER, people=False),
     )
     rows: list[tuple[Cell, ...]] = []
+    parts: list[int] = []
     totals = [0, 0, 0, 0, 0]
     roots = sorted(
         tree.roots.values(),
@@ -83,8 +120,9 @@ def pools_table(bundle: Bundle, allocation: Allocation, *, all_pools: bool = Fal
             pool = bundle.pools[pid]
             if depth == 0:
                 label = pool.name or f"{_scheme_name(bundle, root.scheme)} {root.year}"
+                parts.append(len(rows))
             else:
-                label = "  " * (depth - 1) + "└ " + pool.label
+                label = pool.label
             rows.append(
                 (
                     label,
@@ -94,13 +132,31 @@ def pools_table(bundle: Bundle, allocation: Allocation, *, all_pools: bool = Fal
                     r.granted,
                     r.remaining,
                     (r.committed + r.granted, r.cap),
+                    pid,
+                    pool.parent or "",
+                    depth,
                 )
             )
         r = allocation.pools[root.id]
         for i, amount in enumerate((r.cap, r.committed, r.available, r.granted, r.remaining)):
             totals[i] += amount
-    total_row: tuple[Cell, ...] = ("Total", *totals, (totals[1] + totals[3], totals[0]))
-    return Table("pools", "Schemes and pools", columns, tuple(rows), total_row)
+    total_row: tuple[Cell, ...] = (
+        "Total",
+        *totals,
+        (totals[1] + totals[3], totals[0]),
+        "",
+        "",
+        None,
+    )
+    return Table(
+        "pools",
+        "Schemes and pools",
+        columns,
+        tuple(rows),
+        total_row,
+        level="level",
+        parts=tuple(parts),
+    )
 
 
 def _scheme_name(bundle: Bundle, scheme_id: str | None) -> str:
@@ -125,6 +181,7 @@ def clusters_table(bundle: Bundle, allocation: Allocation) -> Table:
         Column("requested", "Asked", Kind.MONEY),
         Column("granted", "Granted", Kind.MONEY),
         Column("share", "Share", Kind.SHARE),
+        Column("cluster_id", "Cluster ID", people=False),
     )
     stats: dict[str | None, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for grant in allocation.grants:
@@ -143,14 +200,44 @@ def clusters_table(bundle: Bundle, allocation: Allocation) -> Table:
         cluster = bundle.clusters.get(cid) if cid else None
         name = cluster.name if cluster else ("(no cluster)" if cid is None else cid)
         region = (cluster.region or "") if cluster else ""
-        rows.append((name, region, s[0], s[1], s[2], s[3], (s[3], s[2])))
+        rows.append((name, region, s[0], s[1], s[2], s[3], (s[3], s[2]), cid or ""))
     t = [sum(s[i] for s in stats.values()) for i in range(4)]
-    totals: tuple[Cell, ...] = ("Total", "", t[0], t[1], t[2], t[3], (t[3], t[2]))
+    totals: tuple[Cell, ...] = ("Total", "", t[0], t[1], t[2], t[3], (t[3], t[2]), "")
     return Table("clusters", "Clusters", columns, tuple(rows), totals)
 
 
+APPLICATION_FIELDS = (
+    Column("scheme", "Scheme ID", people=False),
+    Column("year", "Year", Kind.NUMBER, people=False),
+    Column("round_id", "Round ID", people=False),
+    Column("institution_id", "Institution ID", people=False),
+    Column("institution_name", "Institution name", people=False),
+    Column("institution_type", "Institution type", people=False),
+    Column("cluster_id", "Cluster ID", people=False),
+    Column("region", "Region", people=False),
+    Column("title", "Title", people=False),
+    Column("submitted", "Submitted", people=False),
+    Column("participants", "Participants", Kind.COUNT, people=False),
+    Column("study_points", "Study points", Kind.NUMBER, people=False),
+    Column("education_level", "Level", people=False),
+    Column("score", "Score", Kind.NUMBER, people=False),
+    Column("tie_break", "Tie break", Kind.NUMBER, people=False),
+    Column("partial", "Accepts partial", people=False),
+    Column("min_grant", "Minimum grant", Kind.MONEY, people=False),
+    Column("fixed_grant", "Fixed grant", Kind.MONEY, people=False),
+    Column("budget", "Budget", Kind.MONEY, people=False),
+    Column("exclusive_group", "Exclusive group", people=False),
+    Column("target_groups", "Target groups", people=False),
+    Column("companies", "Companies", people=False),
+    Column("partners", "Partners", people=False),
+)
+"""Every field of an application beside its decision: machine formats and workbooks carry them,
+one row per application, so a secretariat can filter and pivot without a second file."""
+
+
 def applications_table(bundle: Bundle, allocation: Allocation) -> Table:
-    """Per application, in decision order within each scheme: asked, granted, status and why."""
+    """Per application, in decision order within each scheme: asked, granted, status and why,
+    and (for machine formats and workbooks) every field of the application."""
     columns = (
         Column("application", "ID"),
         Column("round", "Round"),
@@ -159,11 +246,12 @@ def applications_table(bundle: Bundle, allocation: Allocation) -> Table:
         Column("rank", "Rank", Kind.NUMBER),
         Column("requested", "Asked", Kind.MONEY),
         Column("granted", "Granted", Kind.MONEY),
-        Column("status", "Status"),
-        Column("reason", "Reason", wrap=True),
+        Column("status", "Status", vocab="status"),
+        Column("reason", "Reason", wrap=True, vocab="reason"),
         Column("limit", "Limit", people=False),
         Column("position", "Position", Kind.NUMBER, people=False),
         Column("detail", "Detail", people=False),
+        *APPLICATION_FIELDS,
     )
     rows: list[tuple[Cell, ...]] = []
     for grant in allocation.grants:
@@ -186,12 +274,43 @@ def applications_table(bundle: Bundle, allocation: Allocation) -> Table:
                 grant.limit,
                 grant.position,
                 grant.detail,
+                app.scheme,
+                app.year,
+                root.id if root else "",
+                app.institution,
+                institution.name if institution else "",
+                institution.type if institution else "",
+                app.cluster or "",
+                (cluster.region or "") if cluster else "",
+                app.title,
+                app.submitted.isoformat() if app.submitted != date.min else "",
+                app.participants,
+                _decimal_text(app.study_points),
+                app.level or "",
+                _decimal_text(app.score),
+                app.tie_break,
+                "true" if app.partial else "false",
+                app.min_grant,
+                app.fixed_grant,
+                app.budget,
+                app.exclusive_group or "",
+                "; ".join(app.target_groups),
+                "; ".join(c.name for c in app.companies),
+                "; ".join(f"{p.role}: {p.name}" for p in app.partners),
             )
         )
     asked = sum(g.requested for g in allocation.grants)
     given = sum(g.granted for g in allocation.grants)
-    totals: tuple[Cell, ...] = ("Total", "", "", "", None, asked, given, "", "", "", None, "")
-    return Table("applications", "Applications", columns, tuple(rows), totals, group="round")
+    head: tuple[Cell, ...] = ("Total", "", "", "", None, asked, given, "", "", "", None, "")
+    rest: tuple[Cell, ...] = tuple(
+        None if c.kind is not Kind.TEXT else "" for c in APPLICATION_FIELDS
+    )
+    return Table("applications", "Applications", columns, tuple(rows), head + rest, group="round")
+
+
+def _decimal_text(value: Decimal | None) -> str:
+    """A decimal field as plain text with a point ('7.5'), or empty."""
+    return "" if value is None else format(value, "f")
 
 
 def report_tables(
@@ -210,7 +329,7 @@ def rounds_table(bundle: Bundle, allocation: Allocation) -> Table:
     tree = build(bundle)
     columns = (
         Column("round", "Round", wrap=True),
-        Column("method", "Method", drop=2),
+        Column("method", "Method", drop=2, vocab="method"),
         Column("funded", "Funded", Kind.COUNT),
         Column("partial", "Partial", Kind.COUNT),
         Column("not_funded", "Not funded", Kind.COUNT),
@@ -220,6 +339,7 @@ def rounds_table(bundle: Bundle, allocation: Allocation) -> Table:
         Column("funding_line", "Funding line", people=False),
         Column("funding_gap", "Funding gap", Kind.MONEY, people=False),
         Column("seed", "Seed", Kind.NUMBER, people=False),
+        Column("round_id", "Round ID", people=False),
     )
     rows: list[tuple[Cell, ...]] = []
     roots = sorted(
@@ -246,10 +366,11 @@ def rounds_table(bundle: Bundle, allocation: Allocation) -> Table:
                 info.funding_line if info else None,
                 info.funding_gap if info else None,
                 info.seed if info else None,
+                root.id,
             )
         )
     sums: list[Cell] = [sum(v for r in rows if isinstance(v := r[i], int)) for i in range(2, 8)]
-    totals: tuple[Cell, ...] = ("Total", "", *sums, None, None, None)
+    totals: tuple[Cell, ...] = ("Total", "", *sums, None, None, None, "")
     return Table("rounds", "Rounds", columns, tuple(rows), totals)
 
 

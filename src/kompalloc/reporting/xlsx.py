@@ -2,20 +2,28 @@
 
 Layout of each worksheet (named by the table's key):
 - row 1: the table's title, bold;
-- row 2: the column titles, bold on grey, frozen with the title so they stay in view;
-- a row per table row, with an autofilter over them;
-- the totals row, bold under a rule.
+- row 2: the column titles, bold on grey, frozen with the title so they stay in view and
+  repeated at the top of every printed page;
+- a row per table row (every column, ids included: one row per application on the
+  applications sheet, with every field, to filter and pivot), as an Excel table named by the
+  key (so a pivot table or a formula can name it) with a filter button on each column;
+- an empty row, then the totals row, bold under a rule (outside the data, so pivots and sums
+  count each row once).
 
-Money is a number in kroner with the format ``#,##0`` (an amount with øre: ``#,##0.00``, only on
-that cell). The ',' in a format code is the grouping placeholder, which Excel, LibreOffice and
-Numbers show with the reader's own separator: Norwegian settings show ``1 250 000`` and
-``1 250 000,50`` (Excel's Norwegian dialog even lists the format as ``# ##0``). Counts and ranks
-are integers; shares are fractions with the format ``0.0 %``. A last worksheet, ``about``,
-carries the reproducibility stamp.
+A tree's names (sub-pools) are plain text indented by the cell's alignment, never drawn with
+glyphs. Printing is set up for A4 landscape, one page wide, over the columns people read (the
+first ones; the id and detail columns after them stay on the sheet), long text wrapping.
+
+Money is a number in kroner with the format ``#,##0``, or ``#,##0.00`` for a column where any
+amount has øre. The ',' and '.' of a format code are the grouping and decimal placeholders,
+which Excel and LibreOffice show with the reader's own separators: Norwegian settings show
+``1 250 000`` and ``1 250 000,50`` (Excel's Norwegian dialog lists the format as ``# ##0,00``).
+Counts and ranks are integers; shares are fractions with the format ``0.0 %``. A last
+worksheet, ``about``, carries the reproducibility stamp.
 
 Amounts leave the exact integer øre only here, as decimal text in the file: ``Decimal(øre) / 100``,
-never float arithmetic; Excel reads that text as a number exactly for any amount below
-10 000 000 000 000 kr (15 significant digits).
+never float arithmetic. A spreadsheet holds 15 significant digits: an amount with more (above
+9 999 999 999 999,99 kr) is written as text, exact, rather than as a number it would round.
 """
 
 from __future__ import annotations
@@ -41,9 +49,18 @@ _MAX_WIDTH = 60
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
-def money_value(ore: int) -> int | Decimal:
-    """Øre as kroner for a number cell: an int when whole, else an exact Decimal."""
+EXACT_DIGITS = 15
+"""Significant digits a spreadsheet's number keeps."""
+
+
+def money_value(ore: int) -> int | Decimal | str:
+    """Øre as kroner for a number cell: an int when whole, else an exact Decimal; text (with a
+    decimal comma) for an amount a spreadsheet's number could not hold exactly."""
     kroner, rest = divmod(ore, ORE_PER_KRONE)
+    if len(str(abs(ore)).rstrip("0")) > EXACT_DIGITS:
+        sign = "-" if ore < 0 else ""
+        whole, part = divmod(abs(ore), ORE_PER_KRONE)
+        return f"{sign}{whole},{part:02d}"
     return kroner if rest == 0 else Decimal(ore) / ORE_PER_KRONE
 
 
@@ -65,6 +82,11 @@ def cell_value(cell: Cell, column: Column) -> tuple[Any, str | None]:
         return share_value(cell), PERCENT
     if column.kind in (Kind.COUNT, Kind.NUMBER) and isinstance(cell, int):
         return cell, "0"
+    if column.kind is Kind.NUMBER and isinstance(cell, str) and cell:
+        try:
+            return Decimal(cell), "General"  # a decimal field ('7.5') as a number
+        except ArithmeticError:
+            return cell, None
     if isinstance(cell, tuple):  # a share in a column not marked as one: keep it readable
         return f"{cell[0]}/{cell[1]}", None
     return cell, None
@@ -117,14 +139,33 @@ def xlsx_bytes(
     return buffer.getvalue()
 
 
+WRAP_WIDTH = 40
+"""The widest a column of long text gets; its cells wrap within it."""
+
+
+def _money_formats(table: Table) -> dict[int, str]:
+    """Each money column's format: with øre decimals where any of its amounts has øre."""
+    formats: dict[int, str] = {}
+    for i, column in enumerate(table.columns):
+        if column.kind is Kind.MONEY:
+            cells = [r[i] for r in table.rows] + ([table.totals[i]] if table.totals else [])
+            fine = any(isinstance(c, int) and c % ORE_PER_KRONE for c in cells)
+            formats[i] = KRONER_ORE if fine else KRONER
+    return formats
+
+
 def _write_table(ws: Worksheet, table: Table) -> None:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table as SheetTable
+    from openpyxl.worksheet.table import TableStyleInfo
 
     bold = Font(bold=True)
     columns = table.columns
     widths = [len(c.title) for c in columns]
+    money = _money_formats(table)
+    level = [c.key for c in columns].index(table.level) if table.level else None
 
     ws.cell(row=1, column=1, value=table.title).font = Font(bold=True, size=13)
     header_fill = PatternFill("solid", fgColor="E7E6E6")
@@ -135,9 +176,10 @@ def _write_table(ws: Worksheet, table: Table) -> None:
         cell.fill = header_fill
         cell.border = Border(bottom=rule)
         numeric = column.kind is not Kind.TEXT
-        cell.alignment = Alignment(horizontal="right" if numeric else "left")
+        cell.alignment = Alignment(horizontal="right" if numeric else "left", wrap_text=True)
 
     def put(row_number: int, row: tuple[Cell, ...], *, total: bool) -> None:
+        depth = row[level] if level is not None else None
         for i, (raw, column) in enumerate(zip(row, columns, strict=True), start=1):
             value, fmt = cell_value(raw, column)
             if isinstance(value, str):
@@ -146,22 +188,70 @@ def _write_table(ws: Worksheet, table: Table) -> None:
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"  # text from the input files is never a formula
             if fmt is not None:
-                cell.number_format = fmt
+                cell.number_format = money.get(i - 1, fmt)
+            if isinstance(value, str) and column.kind is Kind.MONEY:
+                cell.alignment = Alignment(horizontal="right")  # an amount too big for a number
+            elif i == 1 and isinstance(depth, int) and depth > 0:
+                cell.alignment = Alignment(horizontal="left", indent=depth)
+            elif column.wrap:
+                cell.alignment = Alignment(wrap_text=True, vertical="top", indent=int(i > 1))
+            elif column.kind is Kind.TEXT and i > 1:
+                cell.alignment = Alignment(indent=1)  # apart from an amount on its left
             if total:
                 cell.font = bold
                 cell.border = Border(top=rule)
-            widths[i - 1] = max(widths[i - 1], _shown_width(value, fmt))
+            shown = _shown_width(value, money.get(i - 1, fmt)) + (
+                2 * depth if i == 1 and isinstance(depth, int) else 0
+            )
+            widths[i - 1] = max(widths[i - 1], shown)
 
     last = HEADER_ROW
     for last, row in enumerate(table.rows, start=HEADER_ROW + 1):
         put(last, row, total=False)
-    if table.rows:
-        ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{last}"
+    end_column = get_column_letter(len(columns))
+    titles = [c.title for c in columns]
+    if table.rows and len(set(titles)) == len(titles):
+        data = SheetTable(
+            displayName=_table_name(table.key), ref=f"A{HEADER_ROW}:{end_column}{last}"
+        )
+        data.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
+        ws.add_table(data)
+    elif table.rows:
+        ws.auto_filter.ref = f"A{HEADER_ROW}:{end_column}{last}"
     if table.totals is not None:
-        put(last + 1, table.totals, total=True)
+        put(last + 2, table.totals, total=True)
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = min(max(width, 6) + 2, _MAX_WIDTH)
+        limit = WRAP_WIDTH if columns[i - 1].wrap else _MAX_WIDTH
+        ws.column_dimensions[get_column_letter(i)].width = min(max(width, 6) + 2, limit)
+    shown = 0
+    while shown < len(columns) and columns[shown].people:
+        shown += 1
+    _page_setup(ws, get_column_letter(max(shown, 1)), ws.max_row)
+
+
+def _table_name(key: str) -> str:
+    """An Excel table's name from a table key: letters, digits and '_', not like a cell."""
+    name = re.sub(r"[^A-Za-z0-9_]", "_", key) or "table"
+    return f"t_{name}" if not name[0].isalpha() or re.fullmatch(r"[A-Za-z]{1,3}\d+", name) else name
+
+
+def _page_setup(ws: Worksheet, last_column: str, last_row: int) -> None:
+    """A4 landscape, one page wide, the title and header rows on every page, the columns
+    people read (``A`` to ``last_column``) as the print area."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = f"1:{HEADER_ROW}"
+    ws.print_area = f"A1:{last_column}{max(last_row, HEADER_ROW)}"
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    if ws.oddFooter is not None and ws.oddFooter.center is not None:
+        ws.oddFooter.center.text = "&A, page &P of &N"
 
 
 def _write_about(ws: Worksheet, document: Mapping[str, Any], notes: Sequence[str]) -> None:
@@ -196,6 +286,12 @@ def _write_about(ws: Worksheet, document: Mapping[str, Any], notes: Sequence[str
     ws.column_dimensions["B"].width = min(
         max([len(str(v)) for _, v in facts] + [20]) + 2, _MAX_WIDTH + 20
     )
+    from openpyxl.styles import Alignment
+
+    for (cell,) in ws.iter_rows(min_row=HEADER_ROW, min_col=2, max_col=2):
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _page_setup(ws, "B", ws.max_row)
+    ws.print_title_rows = None
 
 
 def _fact(value: Any) -> Any:

@@ -21,7 +21,7 @@ Values = tuple[int, ...] | None
 
 
 @dataclass(frozen=True, slots=True)
-class Run:
+class Variant:
     """One allocated run: the files as loaded ('base'), or a plan of scenarios applied."""
 
     name: str
@@ -109,7 +109,7 @@ class Summary:
 class Comparison:
     """Everything compare shows: runs in display order (the baseline first)."""
 
-    runs: list[Run]
+    runs: list[Variant]
     baseline: int
     applications: Block
     pools: Block
@@ -122,7 +122,7 @@ class Comparison:
         return any(s.changed for s in self.summaries)
 
 
-def compare(runs: Sequence[Run], baseline: int = 0) -> Comparison:
+def compare(runs: Sequence[Variant], baseline: int = 0) -> Comparison:
     """Compare every run with the baseline run; the baseline comes first in the result."""
     ordered = [runs[baseline], *(r for i, r in enumerate(runs) if i != baseline)]
     apps = _applications(ordered)
@@ -132,7 +132,7 @@ def compare(runs: Sequence[Run], baseline: int = 0) -> Comparison:
     return Comparison(ordered, 0, apps, pools, clusters, summaries)
 
 
-def _applications(runs: Sequence[Run]) -> Block:
+def _applications(runs: Sequence[Variant]) -> Block:
     order: dict[str, None] = {}
     for run in runs:
         for grant in run.allocation.grants:
@@ -151,7 +151,7 @@ def _applications(runs: Sequence[Run]) -> Block:
     return Block("applications", "Applications", "ID", metrics, rows)
 
 
-def _pools(runs: Sequence[Run]) -> Block:
+def _pools(runs: Sequence[Variant]) -> Block:
     labels: dict[str, str] = {}
     for run in runs:  # the baseline's names and order first, then pools only others have
         tree = build(run.bundle)
@@ -195,7 +195,7 @@ def _scheme_name(bundle: Bundle, scheme_id: str | None) -> str:
     return scheme.name if scheme else str(scheme_id)
 
 
-def _clusters(runs: Sequence[Run]) -> Block:
+def _clusters(runs: Sequence[Variant]) -> Block:
     stats: list[dict[str | None, list[int]]] = []
     names: dict[str | None, str] = {}
     for run in runs:
@@ -227,7 +227,7 @@ def _clusters(runs: Sequence[Run]) -> Block:
     return Block("clusters", "Clusters", "Cluster", metrics, rows)
 
 
-def _summary(runs: Sequence[Run], column: int, apps: Block, pools: Block) -> Summary:
+def _summary(runs: Sequence[Variant], column: int, apps: Block, pools: Block) -> Summary:
     gained = lost = gainers = losers = changed = 0
     newly: list[str] = []
     dropped: list[str] = []

@@ -7,6 +7,7 @@ Every value is read by the same field table as data files (``FIELDS[section][key
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kompalloc import model
@@ -149,51 +150,14 @@ def read_change(section: model.Section, key: Scalar, node: Node, reader: Reader)
             )
             ok = False
             continue
-        result: object = None
-        if op in ("set", "expect"):
-            result = _values(section, child, where, reader, op)
-        elif op == "move_to_rank":
-            if section is not model.Section.APPLICATIONS:
-                reader.fail(
-                    Code.SCENARIO_BAD_CHANGE,
-                    "move_to_rank works on applications only",
-                    op_node,
-                    f"{where}.move_to_rank",
-                )
-            else:
-                result = read_value(section, "rank", child, f"{where}.rank", reader, nullable=False)
-        elif op in ("add", "replace"):
-            entry, whole = read_entry(section, key, child, reader)
-            result = entry if whole else None
-        else:  # remove
-            value = reader.boolean(child, f"{where}.remove")
-            if value is True:
-                result = child.span
-            elif value is False:
-                reader.fail(
-                    Code.SCENARIO_BAD_CHANGE,
-                    "'remove: false' does nothing",
-                    child,
-                    f"{where}.remove",
-                    "leave the change out, or write 'remove: true'",
-                )
+        result = _operation(section, key, op, op_node, child, reader)
         if result is None:
             ok = False
         else:
             parts[op] = result
     if not ok:
         return None
-    whole_entry: list[str] = [op for op in ("add", "replace", "remove") if op in parts]
-    values: list[str] = [op for op in ("set", "move_to_rank") if op in parts]
-    problem = None
-    if len(whole_entry) > 1 or (whole_entry and values):
-        problem = f"'{', '.join(whole_entry + values)}' do not go together in one change"
-    elif "add" in parts and "expect" in parts:
-        problem = "'expect' has nothing to check on an entry that 'add' creates"
-    elif not parts:
-        problem = "the change does nothing"
-    elif "move_to_rank" in parts and "rank" in parts.get("set", {}):  # type: ignore[operator]
-        problem = "'set: {rank: ...}' and 'move_to_rank' do not go together"
+    problem = _conflict(parts)
     if problem is not None:
         reader.fail(
             Code.SCENARIO_BAD_CHANGE,
@@ -217,6 +181,53 @@ def read_change(section: model.Section, key: Scalar, node: Node, reader: Reader)
     )
 
 
+def _operation(
+    section: model.Section, key: Scalar, op: str, op_node: Scalar, child: Node, reader: Reader
+) -> object | None:
+    """What one operation of a change says (values, a rank, an entry, a span), or None if bad."""
+    where = f"{section.value}.{key.value}"
+    if op in ("set", "expect"):
+        return _values(section, child, where, reader, op)
+    if op == "move_to_rank":
+        if section is not model.Section.APPLICATIONS:
+            reader.fail(
+                Code.SCENARIO_BAD_CHANGE,
+                "move_to_rank works on applications only",
+                op_node,
+                f"{where}.move_to_rank",
+            )
+            return None
+        return read_value(section, "rank", child, f"{where}.rank", reader, nullable=False)
+    if op in ("add", "replace"):
+        entry, whole = read_entry(section, key, child, reader)
+        return entry if whole else None
+    value = reader.boolean(child, f"{where}.remove")  # remove
+    if value is False:
+        reader.fail(
+            Code.SCENARIO_BAD_CHANGE,
+            "'remove: false' does nothing",
+            child,
+            f"{where}.remove",
+            "leave the change out, or write 'remove: true'",
+        )
+    return child.span if value is True else None
+
+
+def _conflict(parts: dict[str, object]) -> str | None:
+    """Why the operations of one change do not go together, or None when they do."""
+    whole_entry: list[str] = [op for op in ("add", "replace", "remove") if op in parts]
+    values: list[str] = [op for op in ("set", "move_to_rank") if op in parts]
+    if len(whole_entry) > 1 or (whole_entry and values):
+        return f"'{', '.join(whole_entry + values)}' do not go together in one change"
+    if "add" in parts and "expect" in parts:
+        return "'expect' has nothing to check on an entry that 'add' creates"
+    if not parts:
+        return "the change does nothing"
+    if "move_to_rank" in parts and "rank" in parts.get("set", {}):  # type: ignore[operator]
+        return "'set: {rank: ...}' and 'move_to_rank' do not go together"
+    return None
+
+
 def default_name(path: str) -> str:
     """A scenario's name from its file name: 'ifs-plus-5.scenario' -> 'ifs-plus-5'."""
     name = Path(path).name
@@ -229,105 +240,15 @@ def default_name(path: str) -> str:
 def read_scenario(path: str) -> tuple[Scenario | None, list[Diagnostic]]:
     """Read one scenario file; None when it has errors (every one of them is reported)."""
     out: list[Diagnostic] = []
-    p = Path(path)
-    if not p.exists():
-        hint = "a symbolic link whose target is missing" if p.is_symlink() else None
-        return None, [
-            error(Code.PATH_NOT_FOUND, f"no such scenario file: {path}", file_span(path), hint=hint)
-        ]
-    if p.is_dir():
-        return None, [
-            error(
-                Code.PATH_UNREADABLE,
-                f"{path} is a folder: --scenario takes scenario files",
-                file_span(path),
-                hint="name the file, e.g. --scenario folder/what-if.scenario",
-            )
-        ]
-    text, problems = read_text(path)
-    out.extend(problems)
-    if text is None:
-        return None, out
-    root, problems = parse(text, path)
-    out.extend(problems)
-    if problems:
+    root = _scenario_root(path, out)
+    if root is None:
         return None, out
     reader = Reader(out)
-    if root is None or _is_null(root):
-        reader.out.append(
-            error(
-                Code.SCENARIO_BAD_CHANGE,
-                "the scenario file holds no changes",
-                file_span(path),
-                hint="see 'What-if scenarios' in README",
-            )
-        )
-        return None, out
-    if not isinstance(root, Map):
-        out.append(
-            error(
-                Code.NOT_A_MAPPING,
-                "a scenario's top level must be a mapping (name, description, and sections "
-                "of changes)",
-                root.span,
-            )
-        )
-        return None, out
-    name = default_name(path)
-    description: str | None = None
-    changes: list[Change] = []
-    ok = True
+    top = _Top(default_name(path))
     for key, (key_node, node) in root.items.items():
-        if key == "kompalloc":
-            ok = check_version(node, out) and ok
-            continue
-        if key == "name":
-            value = reader.ident(node, "name")
-            if is_invalid(value):
-                ok = False
-            else:
-                name = str(value)
-            continue
-        if key == "description":
-            value = reader.text(node, "description")
-            if is_invalid(value):
-                ok = False
-            else:
-                description = str(value)
-            continue
-        try:
-            section = model.Section(key)
-        except ValueError:
-            hint = (
-                did_you_mean(key, TOP_LEVEL_KEYS) or f"a scenario has: {', '.join(TOP_LEVEL_KEYS)}"
-            )
-            out.append(
-                error(Code.UNKNOWN_KEY, f"unknown section '{key}'", key_node.span, key, hint)
-            )
-            ok = False
-            continue
-        if _is_null(node):
-            continue
-        if not isinstance(node, Map):
-            out.append(
-                error(
-                    Code.NOT_A_MAPPING,
-                    f"section '{key}' must be a mapping from id to change",
-                    node.span,
-                    key,
-                    hint=f"write '{key}:' then one indented 'ID:' per entry to change",
-                )
-            )
-            ok = False
-            continue
-        for id_node, entry_node in node.items.values():
-            change = read_change(section, id_node, entry_node, reader)
-            if change is None:
-                ok = False
-            else:
-                changes.append(change)
-    complete = ok and not any(d.severity.value == "error" for d in out)
-    if complete and not changes:
+        top.read(key, key_node, node, reader)
+    complete = top.ok and not any(d.severity.value == "error" for d in out)
+    if complete and not top.changes:
         out.append(
             error(
                 Code.SCENARIO_BAD_CHANGE,
@@ -337,7 +258,116 @@ def read_scenario(path: str) -> tuple[Scenario | None, list[Diagnostic]]:
             )
         )
         return None, out
-    return Scenario(name, path, tuple(changes), description, (path,), complete), out
+    scenario = Scenario(top.name, path, tuple(top.changes), top.description, (path,), complete)
+    return scenario, out
+
+
+def _scenario_root(path: str, out: list[Diagnostic]) -> Map | None:
+    """The top-level mapping of a scenario file, or None with the reason in ``out``."""
+    p = Path(path)
+    if not p.exists():
+        hint = "a symbolic link whose target is missing" if p.is_symlink() else None
+        out.append(
+            error(Code.PATH_NOT_FOUND, f"no such scenario file: {path}", file_span(path), hint=hint)
+        )
+        return None
+    if p.is_dir():
+        out.append(
+            error(
+                Code.PATH_UNREADABLE,
+                f"{path} is a folder: --scenario takes scenario files",
+                file_span(path),
+                hint="name the file, e.g. --scenario folder/what-if.scenario",
+            )
+        )
+        return None
+    text, problems = read_text(path)
+    out.extend(problems)
+    if text is None:
+        return None
+    root, problems = parse(text, path)
+    out.extend(problems)
+    if problems:
+        return None
+    if root is None or _is_null(root):
+        out.append(
+            error(
+                Code.SCENARIO_BAD_CHANGE,
+                "the scenario file holds no changes",
+                file_span(path),
+                hint="see 'What-if scenarios' in README",
+            )
+        )
+        return None
+    if not isinstance(root, Map):
+        out.append(
+            error(
+                Code.NOT_A_MAPPING,
+                "a scenario's top level must be a mapping (name, description, and sections "
+                "of changes)",
+                root.span,
+            )
+        )
+        return None
+    return root
+
+
+@dataclass(slots=True)
+class _Top:
+    """What a scenario file's top-level keys give: its name, description and changes."""
+
+    name: str
+    description: str | None = None
+    changes: list[Change] = field(default_factory=list)
+    ok: bool = True
+
+    def read(self, key: str, key_node: Scalar, node: Node, reader: Reader) -> None:
+        """Read one top-level key: the version, the name, the description or a section."""
+        if key == "kompalloc":
+            self.ok = check_version(node, reader.out) and self.ok
+        elif key in ("name", "description"):
+            value = reader.ident(node, "name") if key == "name" else reader.text(node, key)
+            if is_invalid(value):
+                self.ok = False
+            elif key == "name":
+                self.name = str(value)
+            else:
+                self.description = str(value)
+        else:
+            self._section(key, key_node, node, reader)
+
+    def _section(self, key: str, key_node: Scalar, node: Node, reader: Reader) -> None:
+        try:
+            section = model.Section(key)
+        except ValueError:
+            hint = (
+                did_you_mean(key, TOP_LEVEL_KEYS) or f"a scenario has: {', '.join(TOP_LEVEL_KEYS)}"
+            )
+            reader.out.append(
+                error(Code.UNKNOWN_KEY, f"unknown section '{key}'", key_node.span, key, hint)
+            )
+            self.ok = False
+            return
+        if _is_null(node):
+            return
+        if not isinstance(node, Map):
+            reader.out.append(
+                error(
+                    Code.NOT_A_MAPPING,
+                    f"section '{key}' must be a mapping from id to change",
+                    node.span,
+                    key,
+                    hint=f"write '{key}:' then one indented 'ID:' per entry to change",
+                )
+            )
+            self.ok = False
+            return
+        for id_node, entry_node in node.items.values():
+            change = read_change(section, id_node, entry_node, reader)
+            if change is None:
+                self.ok = False
+            else:
+                self.changes.append(change)
 
 
 class SetPathError(ValueError):

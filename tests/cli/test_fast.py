@@ -19,7 +19,7 @@ from kompalloc.diagnostics import Code, Diagnostic, Severity
 from kompalloc.reporting.diagnostics_view import as_plain_text, as_text
 from kompalloc.source import Span
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TYPER = "import sys; from kompalloc.cli.app import app; sys.argv[0] = 'kompalloc'; app()"
 BAD = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests" / "corpus" / "bad").glob("*.yaml"))
 

@@ -117,6 +117,7 @@ def fast_tables(draw: st.DrawFn) -> FastTable:
             draw(TEXTS),
             right=draw(st.booleans()),
             wrap=draw(st.booleans()),
+            width=draw(st.one_of(st.none(), st.integers(1, 30))),
         )
         for _ in range(count)
     ]

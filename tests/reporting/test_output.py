@@ -59,7 +59,9 @@ def test_every_format_renders_the_national_report(fmt: Format, national: dict[st
         document = json.loads(rendered)
         assert document["kompalloc"] == "0.1.0"
         assert set(document["tables"]) == {"pools", "clusters", "applications", "rounds"}
-    if fmt not in (Format.CSV, Format.JSON):  # formats for people end with the stamp
+    if fmt is Format.HTML:  # a page, whose foot is the stamp
+        assert rendered.endswith(f"<footer>{FOOTER}</footer>\n</body>\n</html>\n")
+    elif fmt not in (Format.CSV, Format.JSON):  # formats for people end with the stamp
         assert rendered.rstrip("\n").endswith(FOOTER)
 
 
@@ -67,7 +69,7 @@ def test_the_terminal_view_prints_what_the_table_format_writes(national: dict[st
     from rich.console import Console
 
     out = Console(file=io.StringIO(), width=120, color_system=None, highlight=False)
-    for item in people_view(national["tables"], notes=national["notes"], footer=FOOTER):
+    for item in people_view(national["tables"], width=120, notes=national["notes"], footer=FOOTER):
         item.print_on(out)
     assert isinstance(out.file, io.StringIO)
     text = render_output(

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_engine_properties import worlds
 
 from factories import application, bundle, pool
 from kompalloc.allocation import Allocation, Status, allocate
@@ -24,7 +25,6 @@ from kompalloc.allocation.ordering import _primary, draw_key, order
 from kompalloc.allocation.resume import round_at_caps
 from kompalloc.model import Application, Bundle, Partner
 from kompalloc.pooltree import build
-from test_engine_properties import worlds
 
 MNOK = 100_000_000
 

@@ -133,7 +133,7 @@ def test_json_has_one_row_per_cap_in_rising_order(runner: CliRunner) -> None:
         "-f",
         "csv",
     )
-    assert csv.stdout.splitlines()[0].startswith("table,cap_ore,granted_ore,change_ore,funded,full")
+    assert csv.stdout.splitlines()[0].startswith("cap_ore,granted_ore,change_ore,funded,full")
 
 
 def test_the_sweep_agrees_with_separate_allocations(tmp_path: Path) -> None:
@@ -317,7 +317,7 @@ def test_sweep_exports_the_table_and_the_chart(
         "-f",
         "csv",
     )
-    assert result.exit_code == 0 and result.stdout.startswith("table,cap_ore")
+    assert result.exit_code == 0 and result.stdout.startswith("cap_ore")
     text = target.read_text(encoding="utf-8")
     assert "helping" in text and "KB-07" in text
     if suffix == ".md":

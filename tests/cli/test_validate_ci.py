@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from kompalloc.cli.app import app
 from kompalloc.diagnostics import Code, Diagnostic, Severity, error, warning
-from kompalloc.policy import Policy, apply, file_policy, parse_codes
+from kompalloc.policy import Policy, enforce, file_policy, parse_codes
 from kompalloc.reporting.diagnostics_view import as_github
 from kompalloc.source import Span
 
@@ -81,7 +81,7 @@ def test_unknown_codes_on_the_command_line_are_a_usage_error(tmp_path: Path) -> 
 def test_errors_can_be_neither_silenced_nor_demoted() -> None:
     span = Span("f.yaml", 1, 1, 1, 2)
     diagnostics = [error(Code.BAD_MONEY, "m", span), warning(Code.ZERO_REQUEST, "z", span)]
-    kept = apply(diagnostics, Policy(ignore=frozenset({Code.BAD_MONEY, Code.ZERO_REQUEST})))
+    kept = enforce(diagnostics, Policy(ignore=frozenset({Code.BAD_MONEY, Code.ZERO_REQUEST})))
     assert [d.code for d in kept] == [Code.BAD_MONEY]
     assert kept[0].severity is Severity.ERROR
 
