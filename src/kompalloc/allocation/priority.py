@@ -99,16 +99,12 @@ class State:
 class Watch(Protocol):
     """What a sweep watches in a pass (see :mod:`~kompalloc.allocation.resume`)."""
 
-    def short(
-        self,
-        cap: Cap,
-        position: int,
-        decided: list[wording.Decision | None],
-        winners: dict[str, str],
-        line: Line,
-    ) -> None:
-        """The waiting application at ``position`` is short of money, ``cap`` the tightest
-        (the pass is not stopped; the arguments are its state, which the watch must copy)."""
+    watched: frozenset[str]
+    """The keys of the caps the sweep raises."""
+
+    def note(self, state: State) -> None:
+        """The state before the first application short of money whose tightest cap is
+        watched: a pass with more room there may resume here."""
 
     def reached(self, position: int) -> bool:
         """Whether nobody from ``position`` on can get money (asked once the line is known)."""
@@ -181,6 +177,7 @@ def run_pass(
     state = _begin(prepared, start)
     decided, winners, stopped, line = state.decided, state.winners, state.stopped, state.line
     stop = len(waiting)
+    noted = False
     offer, exhausted = _offer, _exhausted
     part_fund, stops = shortfall is Shortfall.PART_FUND, shortfall is Shortfall.STOP
     for position in range(state.position, len(waiting)):
@@ -206,8 +203,9 @@ def run_pass(
         if least >= upper[0]:
             decision = offer(app.requested, *upper, unit, app.partial, lower)
         else:
-            if watch is not None:
-                watch.short(tightest, position, decided, winners, line)
+            if watch is not None and not noted and tightest.key in watch.watched:
+                noted = True  # a sweep's resume point: before the first short in a watched cap
+                watch.note(State(position, list(decided), dict(winners), stopped, line))
             decision = (  # less than a unit left: the common case once the money has run out
                 exhausted(tightest.label, tightest.short, tightest.kind, least)
                 if least < unit and part_fund

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from kompalloc.allocation import engine, wording
 from kompalloc.allocation.caps import Cap, Memo
 from kompalloc.allocation.lots import Context, Lot, Prepared, prepare, recap
-from kompalloc.allocation.priority import Line, State, run_pass
+from kompalloc.allocation.priority import State, run_pass
 from kompalloc.allocation.results import RoundResult, Status
 from kompalloc.model import Bundle, Method, Shortfall
 from kompalloc.pooltree import build
@@ -137,18 +137,8 @@ class Sweep:
         granted = [lot.granted for lot in distinct]
         return Resume(state, rooms, granted, _add(self.before, tally(waited)))
 
-    def short(
-        self,
-        cap: Cap,
-        position: int,
-        decided: list[wording.Decision | None],
-        winners: dict[str, str],
-        line: Line,
-    ) -> None:
-        """Note the first application short of money for which a watched cap is the tightest:
-        a pass with more room there may resume before it."""
-        if self.resume is None and cap.key in self.watched:
-            self.resume = self.take(State(position, list(decided), dict(winners), None, line))
+    def note(self, state: State) -> None:
+        self.resume = self.take(state)
 
     def reached(self, position: int) -> bool:
         root_cap = self._root_cap
