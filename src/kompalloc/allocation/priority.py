@@ -106,8 +106,15 @@ class Watch(Protocol):
         """The state before the first application short of money whose tightest cap is
         watched: a pass with more room there may resume here."""
 
+    root_cap: Cap | None
+    """The root pool's cap (None: the pass never stops early)."""
+    floor: list[int]
+    """For each waiting position, the least room in the root pool anyone from there on
+    could get money with: below it, the pass stops."""
+
     def reached(self, position: int) -> bool:
-        """Whether nobody from ``position`` on can get money (asked once the line is known)."""
+        """Whether nobody from ``position`` on can get money, the root pool's floor aside
+        (asked once the line is known)."""
 
 
 @dataclass(slots=True)
@@ -178,11 +185,16 @@ def run_pass(
     decided, winners, stopped, line = state.decided, state.winners, state.stopped, state.line
     stop = len(waiting)
     noted = False
+    root_cap, floor = (watch.root_cap, watch.floor) if watch is not None else (None, [])
     offer, exhausted = _offer, _exhausted
     part_fund, stops = shortfall is Shortfall.PART_FUND, shortfall is Shortfall.STOP
     for position in range(state.position, len(waiting)):
         index, app, lot, upper, lower = waiting[position]
-        if watch is not None and line[0] is not None and watch.reached(position):
+        if (  # a sweep's floors, the cheap test inline (a call per application would cost)
+            root_cap is not None
+            and line[0] is not None
+            and (root_cap.room < floor[position] or watch.reached(position))  # type: ignore[union-attr]
+        ):
             stop = position
             break
         if stopped is not None:

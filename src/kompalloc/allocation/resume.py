@@ -106,10 +106,11 @@ class Sweep:
         "_alive",
         "_check",
         "_floors",
-        "_root_cap",
         "before",
+        "floor",
         "prepared",
         "resume",
+        "root_cap",
         "start",
         "watched",
     )
@@ -125,7 +126,8 @@ class Sweep:
         self.start = start.state.position if start is not None else 0
         self.before: Tally = start.tally if start is not None else (0, 0, 0, 0)
         self.resume: Resume | None = None
-        self._root_cap: Cap | None = prepared.distinct[0].caps[0] if prepared.distinct else None
+        self.root_cap: Cap | None = prepared.distinct[0].caps[0] if prepared.distinct else None
+        self.floor = floors.by_position
         self._check = self.start
         self._alive = floors.lots
 
@@ -141,11 +143,6 @@ class Sweep:
         self.resume = self.take(state)
 
     def reached(self, position: int) -> bool:
-        root_cap = self._root_cap
-        if root_cap is None:
-            return False
-        if root_cap.room < self._floors.by_position[position]:
-            return True
         if position >= self._check:
             self._check = position + 256
             self._alive = [
