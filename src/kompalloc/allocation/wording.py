@@ -255,3 +255,22 @@ def gap_note(gap: FundingGap) -> str:
         minimum = f"give it its minimum of {kr(gap.minimum.amount)}"
         note += "; " + _target_words(gap.minimum, minimum, rooms=False)
     return note
+
+
+def earmarked(amount: int, group: str) -> Decision:
+    """An earmark funds it in full."""
+    return (
+        amount,
+        Status.FUNDED,
+        f"earmark {group}",
+        f"Funded in full ({kr(amount)}) from the earmark for {group}.",
+        "request",
+    )
+
+
+def earmark_short(group: str, room: int) -> str:
+    """A story's step: the earmark could not fund it in full."""
+    return (
+        f"The earmark for {group} had {kr(room)} left: not enough to fund "
+        "it in full, so it competes for the rest of the pool."
+    )

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from kompalloc.allocation import Allocation, Status, allocate
-from kompalloc.allocation.engine import round_at_caps
+from kompalloc.allocation.resume import round_at_caps
 from kompalloc.allocation.wording import Decision
 from kompalloc.model import Bundle
 from kompalloc.pooltree import build
