@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kompalloc.diagnostics import Code
-from kompalloc.model import Application, Bundle, Pool
+from kompalloc.model import Application, Bundle, OrderBy, Pool
 from kompalloc.money import format_kr, format_share
 
 
@@ -108,7 +108,7 @@ def breaches(bundle: Bundle, app: Application, chain: Sequence[Pool] = ()) -> li
                 f"no {' or '.join(needs)} for the rate",
             )
         )
-    if root is not None and root.order == "score":
+    if root is not None and root.order_by is OrderBy.SCORE:
         if app.score is None:
             out.append(
                 Breach(
@@ -153,7 +153,7 @@ def breaches_vary(bundle: Bundle, app: Application, chain: Sequence[Pool]) -> bo
         or scheme.required_partners
         or scheme.max_per_participant is not None
         or scheme.max_per_study_point is not None
-        or (root is not None and root.order == "score")
+        or (root is not None and root.order_by is OrderBy.SCORE)
         or any(p.aid_intensity is not None for p in chain)
     )
 
@@ -168,49 +168,15 @@ def limits_vary(bundle: Bundle, app: Application, chain: Sequence[Pool]) -> bool
     )
 
 
-def application_limits(
-    bundle: Bundle, app: Application, chain: Sequence[Pool]
-) -> list[tuple[int, str, str, str]]:
-    """The caps that concern this application alone: (amount, kind, a few words, a sentence).
-
-    The request, each pool's max_grant, the scheme's rates and each pool's aid intensity.
-    """
-    out = [(app.requested, "request", "full request", "the full request fits")]
-    for depth, pool in enumerate(chain):
-        where = "pool" if depth == 0 else "sub-pool"
-        if pool.max_grant is not None:
-            out.append(
-                (
-                    pool.max_grant,
-                    "max_grant",
-                    "max grant",
-                    f"{where} {pool.label} grants at most {format_kr(pool.max_grant)}",
-                )
-            )
-        if pool.aid_intensity is not None and app.budget is not None:
-            amount = int(app.budget * pool.aid_intensity)  # rounded down to whole øre
-            out.append(
-                (
-                    amount,
-                    "aid_intensity",
-                    "aid intensity",
-                    f"{where} {pool.label} funds at most {format_share(pool.aid_intensity)} of the budget "
-                    f"{format_kr(app.budget)}",
-                )
-            )
-    rate = rate_cap(bundle, app)
-    if rate is not None:
-        out.append((rate[0], "rate", "scheme rate", f"the scheme's rate allows {rate[1]}"))
-    return out
-
-
 def own_limit(
     bundle: Bundle,
     app: Application,
     chain: Sequence[Pool],
     sentences: dict[tuple[str, int], str] | None = None,
 ) -> tuple[int, str, str, str]:
-    """The tightest of :func:`application_limits` (the first of the tightest), the same tuple.
+    """The tightest of the limits that concern this application alone (the first of the
+    tightest): the request, each pool's max grant and aid intensity, and the scheme's rates, as
+    (amount, kind, a few words, a sentence).
 
     Only the sentence of the limit that binds is written; ``sentences`` keeps each pool's
     max-grant sentence (by pool id and depth) for the next application that draws on it.

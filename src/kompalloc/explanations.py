@@ -261,6 +261,34 @@ EXPLANATIONS: dict[Code, tuple[str, str]] = {
         "a pool's rounding `unit` is 0",
         "use e.g. `1 kr` or `1 000 kr`",
     ),
+    Code.COMMITTED_OVER_ANCESTOR: (
+        "money `committed` in a sub-pool (with what is committed below it) is more than a pool above it can hold: its cap is smaller. The run is refused: the report would show a negative amount available",
+        "lower `committed`, or raise the cap of the pool above",
+    ),
+    Code.APPORTION_FLOOR_OVER_CAP: (
+        "an apportioned group's floor is more than its cap: no share can be both. The run is refused",
+        "lower the floor or raise the cap in `apportion:`",
+    ),
+    Code.APPORTION_FLOORS_OVER_POT: (
+        "the floors of an apportionment add up to more than the pool has to apportion (its cap less committed money): not every group can get its floor. The run is refused",
+        "lower the floors, or raise the pool's cap",
+    ),
+    Code.APPORTION_CAPS_BELOW_POT: (
+        "warning: every group with a weight has a cap, and the caps add up to less than the pool has to apportion: the rest is left unused",
+        "raise a cap, or remove one so that a group can take the rest",
+    ),
+    Code.APPORTION_WITHOUT_WEIGHT: (
+        "an apportionment has no weights, or every weight is 0: its money would go to nobody. The run is refused",
+        "give at least one group a weight above 0",
+    ),
+    Code.FIXED_GRANTS_IN_EXCLUSIVE_GROUP: (
+        "two applications of one `exclusive_group` both have a `fixed_grant`, but at most one of a group can be funded. The run is refused",
+        "keep the fixed grant of the one the council chose",
+    ),
+    Code.EARMARKS_OVER_POOL: (
+        "warning: a pool's earmarks add up to more than it has (its cap less committed money), so they cannot all be used",
+        "lower the earmarks, or raise the pool's cap",
+    ),
     Code.EXPORT_UNREADABLE: (
         "`kompalloc import`: the export cannot be read as a spreadsheet (not CSV or `.xlsx`, an old `.xls`, an encrypted or damaged workbook, no such sheet, no header row)",
         "save it as `.xlsx` or as CSV (UTF-8); name an existing sheet with `--sheet`",

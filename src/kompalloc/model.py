@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from kompalloc.money import ORE_PER_KRONE
 from kompalloc.sections import Section as Section  # re-exported: the model speaks of sections
 from kompalloc.source import Span
 
@@ -43,18 +45,63 @@ PARTNER_ROLES: tuple[str, ...] = (
 LEVELS: tuple[str, ...] = ("upper_secondary", "tertiary_vocational", "higher_education", "other")
 """Education levels an offer can be at."""
 
-METHODS: tuple[str, ...] = ("priority", "pro_rata", "capped_equal", "apportion")
-"""How a root pool shares its money: see README, 'Allocation methods'."""
-SHORTFALLS: tuple[str, ...] = ("part_fund", "skip", "stop")
-"""What a priority pool does when the next application does not fit in full."""
-ORDERS: tuple[str, ...] = ("rank", "score")
-"""What a priority pool orders applications by."""
-TIE_POLICIES: tuple[str, ...] = ("order", "refuse", "lottery")
-"""What a pool does with applications its order cannot tell apart."""
-APPORTION_RULES: tuple[str, ...] = ("hamilton", "sainte_lague", "modified_sainte_lague", "dhondt")
-"""Largest remainder, and the divisor methods (the modified one starts at 1.4, as in Norway)."""
-GROUPINGS: tuple[str, ...] = ("cluster", "institution", "institution_type")
-"""What a share or a limit can be taken per."""
+
+class Method(StrEnum):
+    """How a root pool shares its money: see README, 'Allocation methods'."""
+
+    PRIORITY = "priority"
+    PRO_RATA = "pro_rata"
+    CAPPED_EQUAL = "capped_equal"
+    APPORTION = "apportion"
+
+
+class Shortfall(StrEnum):
+    """What a priority pool does when the next application does not fit in full."""
+
+    PART_FUND = "part_fund"
+    SKIP = "skip"
+    STOP = "stop"
+
+
+class OrderBy(StrEnum):
+    """What a priority pool orders applications by."""
+
+    RANK = "rank"
+    SCORE = "score"
+
+
+class TiePolicy(StrEnum):
+    """What a pool does with applications its order cannot tell apart."""
+
+    ORDER = "order"
+    REFUSE = "refuse"
+    LOTTERY = "lottery"
+
+
+class ApportionRule(StrEnum):
+    """Largest remainder, and the divisor methods (the modified one starts at 1.4, as in Norway)."""
+
+    HAMILTON = "hamilton"
+    SAINTE_LAGUE = "sainte_lague"
+    MODIFIED_SAINTE_LAGUE = "modified_sainte_lague"
+    DHONDT = "dhondt"
+
+
+class Grouping(StrEnum):
+    """What a share or a limit can be taken per."""
+
+    CLUSTER = "cluster"
+    INSTITUTION = "institution"
+    INSTITUTION_TYPE = "institution_type"
+
+
+# The words a file may write for each policy, in the order help and messages list them.
+METHODS: tuple[str, ...] = tuple(Method)
+SHORTFALLS: tuple[str, ...] = tuple(Shortfall)
+ORDERS: tuple[str, ...] = tuple(OrderBy)
+TIE_POLICIES: tuple[str, ...] = tuple(TiePolicy)
+APPORTION_RULES: tuple[str, ...] = tuple(ApportionRule)
+GROUPINGS: tuple[str, ...] = tuple(Grouping)
 GRANT_STATUSES: tuple[str, ...] = ("granted", "withdrawn", "repaid")
 """Where an earlier grant stands: still granted, withdrawn (all of it returns to its pools) or
 repaid in part or in full (the repaid amount returns)."""
@@ -119,7 +166,7 @@ class Pool(Entry):
     earmarks: Mapping[str, int] | None = None
     """Money reserved for applications of a target group, released to all when unused."""
     method: str | None = None
-    """Root pools only: one of METHODS (default priority)."""
+    """Root pools only: one of :class:`Method` (default priority); see :attr:`allocation_method`."""
     shortfall: str | None = None
     order: str | None = None
     min_score: Decimal | None = None
@@ -136,6 +183,35 @@ class Pool(Entry):
         """The name to show, falling back to the id."""
         return self.name or self.id
 
+    # The policies with their defaults, resolved here once: the engine never reads the raw
+    # fields (None where the file left them out) for them.
+
+    @property
+    def allocation_method(self) -> Method:
+        """Its method (root pools; default priority)."""
+        return Method(self.method) if self.method else Method.PRIORITY
+
+    @property
+    def shortfall_policy(self) -> Shortfall:
+        """What it does when the next application does not fit (default part_fund)."""
+        return Shortfall(self.shortfall) if self.shortfall else Shortfall.PART_FUND
+
+    @property
+    def order_by(self) -> OrderBy:
+        """What it orders applications by (default rank)."""
+        return OrderBy(self.order) if self.order else OrderBy.RANK
+
+    @property
+    def tie_policy(self) -> TiePolicy:
+        """What it does with ties its order cannot break (default order)."""
+        return TiePolicy(self.ties) if self.ties else TiePolicy.ORDER
+
+    @property
+    def grant_unit(self) -> int:
+        """Grants are whole multiples of this (øre; default 1 krone, as for a unit of 0,
+        which validation reports)."""
+        return self.unit or ORE_PER_KRONE
+
 
 @dataclass(frozen=True, slots=True)
 class Apportion:
@@ -147,8 +223,13 @@ class Apportion:
     rule: str = "hamilton"
     floors: Mapping[str, int] = field(default_factory=dict)
     caps: Mapping[str, int] = field(default_factory=dict)
-    then: str = "priority"
+    then: str = Method.PRIORITY
     """The method used inside each share (priority, pro_rata or capped_equal)."""
+
+    @property
+    def inner_method(self) -> Method:
+        """:attr:`then` as a method."""
+        return Method(self.then)
 
 
 @dataclass(frozen=True, slots=True)

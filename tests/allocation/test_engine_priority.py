@@ -320,7 +320,7 @@ def test_shortfall_part_fund_without_partial_goes_on():
 def test_shortfall_skip_gives_nothing_and_goes_on():
     result = allocate(_shortfall("skip"))
     assert granted(result) == {"a": 6 * MNOK, "b": 0, "c": 2 * MNOK, "d": 1 * MNOK}
-    assert result.by_application["b"].reason == "pool exhausted; skipped"
+    assert result.by_application["b"].reason == "too little in pool; skipped"
 
 
 def test_shortfall_stop_gives_nothing_to_it_and_everyone_after():

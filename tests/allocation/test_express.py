@@ -21,8 +21,8 @@ from test_engine_properties import worlds
 
 from factories import application, bundle, pool
 from kompalloc.allocation import Allocation, Status, allocate
-from kompalloc.allocation.engine import round_at_caps
 from kompalloc.allocation.ordering import _primary, draw_key, order
+from kompalloc.allocation.resume import round_at_caps
 from kompalloc.model import Application, Bundle, Partner
 from kompalloc.pooltree import build
 

@@ -218,9 +218,10 @@ def test_the_national_round_binds_caps_at_every_level(runner: CliRunner) -> None
     """The example exists to show every kind of cap at work; keep it that way."""
     doc = _report_json(runner, NATIONAL)
     rows = {r["application"]: r for r in doc["tables"]["applications"]["rows"]}
-    assert rows["IFS-01"]["reason"] == "sub-pool exhausted"
-    assert rows["KUI-08"]["reason"] == "pool exhausted"
-    assert rows["KUI-03"]["reason"] == "institution cap"
+    assert rows["IFS-01"]["reason"] == "rest of sub-pool"
+    assert rows["IFS-01"]["binding_cap"] == "pool:industrifagskolen-2021-kongsberg"
+    assert rows["KUI-08"]["reason"] == "rest of pool"
+    assert rows["KUI-03"]["reason"] == "rest of institution cap"
     assert rows["KUI-01"]["reason"] == "max grant"
     assert rows["KUI-09"]["status"] == "rejected"
     for row in doc["tables"]["pools"]["rows"]:
@@ -294,7 +295,7 @@ def test_explain_tells_the_story_of_one_application(runner: CliRunner) -> None:
     assert result.exit_code == 0
     out = result.stdout
     assert out.startswith("KUI-03: ")
-    assert "Decision: partial, 2\u00a0000\u00a0000\u00a0kr (institution cap)" in out
+    assert "Decision: partial, 2\u00a0000\u00a0000\u00a0kr (rest of institution cap)" in out
     assert "2. Place 3 of 10 in the order (rank 3)." in out
     assert (
         "the institution cap of sub-pool Eksportklynger had 2\u00a0000\u00a0000\u00a0kr left" in out

@@ -10,6 +10,8 @@ import pytest
 
 from conftest import GOLDEN, ROOT
 from kompalloc.allocation import allocate
+from kompalloc.allocation.binding import bindings
+from kompalloc.allocation.gaps import funding_gaps
 from kompalloc.diagnostics import Code, Severity, error, warning
 from kompalloc.loading import load
 from kompalloc.reporting.diagnostics_view import render_diagnostics
@@ -31,9 +33,13 @@ GOLDENS = {
 def national() -> dict[str, Any]:
     bundle, _ = load([str(ROOT / "schemes"), str(ROOT / "examples" / "national-2021")])
     allocation = allocate(bundle)
+    gaps = funding_gaps(bundle, allocation)
     return {
-        "tables": [*report_tables(bundle, allocation), rounds_table(bundle, allocation)],
-        "notes": funding_notes(bundle, allocation),
+        "tables": [
+            *report_tables(bundle, allocation, bound=bindings(bundle, allocation)),
+            rounds_table(bundle, allocation, gaps),
+        ],
+        "notes": funding_notes(bundle, allocation, gaps),
     }
 
 

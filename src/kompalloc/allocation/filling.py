@@ -6,6 +6,9 @@ cap fills up, its applications stop rising and the rest go on. Grants are then r
 the pool's unit and the units left over go, by largest remainder, where every cap still has
 room. An application that ends below its minimum (or below its request without accepting a
 partial grant) drops out, the one latest in order first, and the filling starts again.
+
+:func:`filling_round` prepares such a round as claims (one per application) and decides what
+needs no money first, as the priority pass's rounds do.
 """
 
 from __future__ import annotations
@@ -14,12 +17,124 @@ import math
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from kompalloc.allocation.results import Status
+from kompalloc.allocation import phases, story, wording
+from kompalloc.allocation.caps import group_of
+from kompalloc.allocation.claims import Claim, make_claim
+from kompalloc.allocation.ordering import order
+from kompalloc.allocation.results import Grant, RoundResult, Status
+from kompalloc.eligibility import breaches
+from kompalloc.model import Method
 from kompalloc.money import format_kr
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from kompalloc.allocation.caps import Cap
-    from kompalloc.allocation.engine import Claim
+    from kompalloc.allocation.lots import Context
+    from kompalloc.model import Application, Pool
+
+
+def filling_round(
+    context: Context,
+    root: Pool,
+    method: Method,
+    applications: Sequence[Application],
+    stories: bool = False,
+) -> tuple[list[Grant], RoundResult]:
+    """Allocate one round by progressive filling (pro-rata or capped-equal, or apportion with
+    one of them inside the shares): the grants in order, and the round's facts."""
+    ordering = order(applications, root)
+    claims = [
+        _claim(context, app, position)
+        for position, app in enumerate(ordering.applications, start=1)
+    ]
+    if stories:
+        head = story.intro(root, method, ordering.seed)
+        for c in claims:
+            assert c.position is not None
+            c.story += [
+                head,
+                story.place(root, c.app, c.position, len(claims)),
+                story.draws_on(c.chain),
+            ]
+    open_claims = [c for c in claims if c.status is None]
+    _exclude_groups(claims)
+    open_claims = [c for c in open_claims if c.status is None]
+    shares: dict[str, int] = {}
+    inner: str = method
+    if method is Method.APPORTION and root.apportion is not None:
+        shares = _apportion_caps(context, root, open_claims)
+        inner = root.apportion.then
+    fill(open_claims, inner, root.grant_unit)
+    grants = [_grant(c, stories) for c in claims]
+    ids = tuple(a.id for a in ordering.applications)
+    return grants, RoundResult(root.id, method, ids, ordering.seed, None, None, "", shares)
+
+
+def _claim(context: Context, app: Application, position: int) -> Claim:
+    """The application's claim, decided already where that needs no money."""
+    bundle, memo = context.bundle, context.memo
+    chain, ids, pool_min = memo.chain(bundle, context.tree, app)
+    claim = make_claim(bundle, app, chain, context.committed, context.caps, memo, ids, pool_min)
+    claim.position = position
+    claim.pool_ids = ids
+    broken = breaches(bundle, app, chain)
+    if broken:
+        claim.decide(*wording.rejected(broken))
+    elif app.fixed_grant is None and app.requested == 0:
+        claim.decide(*wording.NOTHING_REQUESTED)
+    elif app.fixed_grant is None and app.requested < pool_min:
+        claim.decide(*wording.below_pool_minimum(app.requested, pool_min))
+    elif app.fixed_grant is not None:
+        for cap in claim.caps:
+            cap.room += app.fixed_grant  # reserved by the engine; charged again below
+        claim.decide(*wording.fixed(app.fixed_grant, app.requested))
+    return claim
+
+
+def _exclude_groups(claims: list[Claim]) -> None:
+    """In each exclusive group, a council decision excludes the others up front."""
+    fixed: dict[str, str] = {}
+    for c in claims:
+        if c.app.exclusive_group and c.limit == "fixed":
+            fixed.setdefault(c.app.exclusive_group, c.app.id)
+    for c in claims:
+        group = c.app.exclusive_group
+        if c.status is None and group in fixed:
+            c.decide(*wording.chosen_by_council(group, fixed[group]))
+
+
+def _apportion_caps(context: Context, root: Pool, claims: list[Claim]) -> dict[str, int]:
+    """Split the root pool's room into shares by weight and give each claim its share's cap."""
+    spec = root.apportion
+    assert spec is not None
+    bundle = context.bundle
+    amounts = phases.shares(root, context.caps)
+    for c in claims:
+        kind = bundle.institutions[c.app.institution].type
+        group = group_of(spec.by, c.app, kind)
+        if group is None or group not in amounts:
+            c.decide(*phases.no_share(root, group))
+            continue
+        c.caps.append(phases.share_cap(bundle, root, group, amounts[group], context.caps))
+        c.story.append(phases.share_line(root, group, amounts[group]))
+    return amounts
+
+
+def _grant(c: Claim, stories: bool) -> Grant:
+    assert c.status is not None
+    return Grant(
+        c.app.id,
+        c.pool_ids,
+        c.app.requested,
+        c.granted,
+        c.status,
+        c.reason,
+        c.detail,
+        c.limit,
+        c.position,
+        (*c.story, c.detail) if stories else (),
+    )
 
 
 def fill(claims: list[Claim], method: str, unit: int) -> None:
@@ -42,22 +157,7 @@ def fill(claims: list[Claim], method: str, unit: int) -> None:
         if not failing:
             break
         worst = max(failing, key=lambda c: c.position or 0)
-        amount = grants[id(worst)]
-        if amount <= 0:
-            reason, detail = "nothing left", "Not funded: nothing was left for it."
-        elif not worst.app.partial:
-            reason = "share too small; no partial"
-            detail = (
-                f"Not funded: its share would be {format_kr(amount)} of "
-                f"{format_kr(worst.app.requested)} and it does not accept a partial grant."
-            )
-        else:
-            reason = "share below minimum"
-            detail = (
-                f"Not funded: its share would be {format_kr(amount)}, below its minimum "
-                f"{format_kr(worst.lower)}."
-            )
-        worst.decide(0, Status.NOT_FUNDED, reason, detail, "min_grant")
+        worst.decide(0, Status.NOT_FUNDED, *_dropped(worst, grants[id(worst)]), "min_grant")
         candidates.remove(worst)
     for c in candidates:
         if c not in active:
@@ -73,7 +173,7 @@ def fill(claims: list[Claim], method: str, unit: int) -> None:
     for c in active:
         amount = grants[id(c)]
         cap = binding.get(id(c))
-        word = "share of the request" if method == "pro_rata" else "equal level"
+        word = "share of the request" if method == Method.PRO_RATA else "equal level"
         if amount >= c.app.requested:
             c.decide(
                 c.app.requested,
@@ -91,7 +191,6 @@ def fill(claims: list[Claim], method: str, unit: int) -> None:
                 c.upper_kind,
             )
         else:
-            c.binding = cap
             c.decide(
                 amount,
                 Status.PARTIAL,
@@ -100,6 +199,21 @@ def fill(claims: list[Claim], method: str, unit: int) -> None:
                 f"stopped rising when {cap.label} was used up.",
                 cap.kind,
             )
+
+
+def _dropped(worst: Claim, amount: int) -> tuple[str, str]:
+    """Why a claim drops out of the filling: (reason, detail)."""
+    if amount <= 0:
+        return "nothing left", "Not funded: nothing was left for it."
+    if not worst.app.partial:
+        return "share too small; no partial", (
+            f"Not funded: its share would be {format_kr(amount)} of "
+            f"{format_kr(worst.app.requested)} and it does not accept a partial grant."
+        )
+    return "share below minimum", (
+        f"Not funded: its share would be {format_kr(amount)}, below its minimum "
+        f"{format_kr(worst.lower)}."
+    )
 
 
 def _acceptable(c: Claim, amount: int) -> bool:
@@ -122,8 +236,10 @@ def _one_per_group(active: list[Claim]) -> list[Claim]:
 
 def _levels(active: list[Claim], method: str) -> tuple[dict[int, Fraction], dict[int, Cap]]:
     """Exact amounts from progressive filling, and the cap that froze each application."""
-    weight = {id(c): (Fraction(c.upper) if method == "pro_rata" else Fraction(1)) for c in active}
-    top = {id(c): (Fraction(1) if method == "pro_rata" else Fraction(c.upper)) for c in active}
+    weight = {
+        id(c): (Fraction(c.upper) if method == Method.PRO_RATA else Fraction(1)) for c in active
+    }
+    top = {id(c): (Fraction(1) if method == Method.PRO_RATA else Fraction(c.upper)) for c in active}
     amount: dict[int, Fraction] = {}
     frozen_by: dict[int, Cap] = {}
     rising = {id(c): c for c in active}

@@ -16,7 +16,7 @@ from functools import partial
 from itertools import groupby
 from operator import attrgetter
 
-from kompalloc.model import Application, Pool
+from kompalloc.model import Application, OrderBy, Pool, TiePolicy
 
 
 def priority_key(app: Application) -> tuple[bool, int, date, str]:
@@ -65,8 +65,7 @@ def order(applications: Sequence[Application], pool: Pool) -> Ordering:
     first two on plain attributes (fast in C): sorting by id, then by submission, then by the
     primary key gives the same order as sorting once by the whole key.
     """
-    by_score = pool.order == "score"
-    policy = pool.ties or "order"
+    by_score = pool.order_by is OrderBy.SCORE
     apps = sorted(applications, key=_ID)
     apps.sort(key=_SUBMITTED)
     primary: Callable[[Application], object]
@@ -78,7 +77,7 @@ def order(applications: Sequence[Application], pool: Pool) -> Ordering:
         unordered = True  # looked up per group below
     apps.sort(key=primary)
     seed = None
-    if policy == "lottery":
+    if pool.tie_policy is TiePolicy.LOTTERY:
         seed = pool.seed if pool.seed is not None else default_seed(a.id for a in applications)
     out: list[Application] = []
     ties: list[tuple[str, ...]] = []

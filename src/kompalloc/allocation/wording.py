@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from kompalloc.allocation.caps import MONEY_KINDS, Cap
 from kompalloc.allocation.results import Status
 from kompalloc.eligibility import Breach
 from kompalloc.money import format_kr
+
+if TYPE_CHECKING:
+    from kompalloc.allocation.gaps import FundingGap, Move, Target
 
 Decision = tuple[int, Status, str, str, str]
 """(amount, status, reason, detail, limit) as :class:`~kompalloc.allocation.results.Grant` has them."""
@@ -101,12 +105,41 @@ def short_of(label: str, room: int) -> str:
     return f"{label} had {kr(max(room, 0))} left"
 
 
+_HAD = " had "
+_LEFT = " left"
+_NOTHING = f"{_HAD}{kr(0)}{_LEFT}"
+
+
+def _room_words(why: str) -> str | None:
+    """The room a cap had, as :func:`short_of` wrote it into ``why`` (None: no cap's room)."""
+    if _HAD not in why or not why.endswith(_LEFT):
+        return None
+    return why.rpartition(_HAD)[2].removesuffix(_LEFT)
+
+
+def left(short: str, why: str) -> str:
+    """A cap's few words when it gave less than asked: '<cap> exhausted' only when it had
+    nothing left, otherwise 'too little in <cap>' (the amounts are in the full sentence: a
+    table cell keeps no number it might have to break across lines)."""
+    room = _room_words(why)
+    if room is None or why.endswith(_NOTHING):
+        return short
+    return f"too little in {short.removesuffix(' exhausted')}"
+
+
+def rest_of(short: str, why: str) -> str:
+    """A cap's few words when it gave what it had left as a partial grant ('rest of sub-pool')."""
+    if _room_words(why) is None:
+        return short
+    return f"rest of {short.removesuffix(' exhausted')}"
+
+
 def stops_here(short: str, why: str) -> Decision:
     """A pool whose shortfall policy is 'stop' stops at this application."""
     return (
         0,
         Status.NOT_FUNDED,
-        f"{short}; funding line",
+        f"{left(short, why)}; funding line",
         f"Not funded: {why}; the pool stops here.",
         "stop",
     )
@@ -117,7 +150,7 @@ def skipped(short: str, why: str, kind: str) -> Decision:
     return (
         0,
         Status.NOT_FUNDED,
-        f"{short}; skipped",
+        f"{left(short, why)}; skipped",
         f"Not funded: {why}; the pool skips to the next application that fits.",
         kind,
     )
@@ -138,12 +171,15 @@ def offer(
             f"Not funded: {why}.",
             kind,
         )
+    capped = _room_words(why) is not None  # a cap's room, not the application's own limit
     if not partial:
         return (
             0,
             Status.NOT_FUNDED,
-            f"{short}; no partial",
-            f"Not funded: {kr(amount)} of {kr(asked)} was possible ({why}) and the "
+            f"{left(short, why)}; no partial",
+            f"Not funded: {why} of {kr(asked)} asked; no partial grant accepted."
+            if capped
+            else f"Not funded: {kr(amount)} of {kr(asked)} was possible ({why}) and the "
             "application does not accept a partial grant.",
             "partial",
         )
@@ -151,14 +187,16 @@ def offer(
         return (
             0,
             Status.NOT_FUNDED,
-            f"{short}; below its minimum",
-            f"Not funded: {kr(amount)} was possible ({why}), below the minimum of {kr(lower)}.",
+            f"{left(short, why)}; below its minimum",
+            f"Not funded: {why} of {kr(asked)} asked, below its minimum of {kr(lower)}."
+            if capped
+            else f"Not funded: {kr(amount)} was possible ({why}), below the minimum of {kr(lower)}.",
             "min_grant",
         )
     return (
         amount,
         Status.PARTIAL,
-        short,
+        rest_of(short, why),
         f"Partial grant of {kr(amount)} of {kr(asked)}: {why}.",
         kind,
     )
@@ -167,8 +205,72 @@ def offer(
 def funding_line(
     app: str, binding: Cap, upper: int, requested: int, granted: int
 ) -> tuple[str, int | None, str]:
-    """The round's funding line at ``app``: the gap that more money would close, and a note."""
+    """The round's funding line at ``app``: what it lacked at its turn, and a note.
+
+    What it lacked (its own limit less its grant) is not the money that would fund it: money
+    an earlier application absorbs, a share that grows with its pool or a parent that binds as
+    well all change that. :mod:`kompalloc.allocation.gaps` finds the exact amount by deciding
+    the round again; this note only names the cap."""
     if binding.kind not in MONEY_KINDS:
         return app, None, f"{app} is bound by {binding.label}: more pool money would not fund it"
     missing = min(upper, requested) - granted
-    return app, missing, f"{kr(missing)} more in {binding.label} would fund {app}"
+    return (
+        app,
+        missing,
+        f"it got {kr(granted)} of {kr(min(upper, requested))}; "
+        f"more money in {binding.label} could fund it",
+    )
+
+
+def _moves(moves: Sequence[Move], joiner: str, rooms: bool) -> str:
+    return joiner.join(
+        f"{kr(m.extra)} more in {m.label}"
+        + (
+            f" (it had {kr(max(m.room, 0))} left at its turn)"
+            if rooms and m.room is not None
+            else ""
+        )
+        for m in moves
+    )
+
+
+def _target_words(target: Target, what: str, rooms: bool = True) -> str:
+    if target.single:
+        return f"{_moves(target.single, ', or ', rooms)} would {what}"
+    if target.together:
+        together = _moves(target.together, " and ", rooms)
+        return f"no single cap would {what}: together, {together} would"
+    return f"no more money in its pools or limits would {what}"
+
+
+def gap_note(gap: FundingGap) -> str:
+    """The exact funding line in words: the least extra money, in which cap(s), that funds it."""
+    app = gap.application
+    full = gap.full
+    what = f"fund {app} in full" if full.amount >= gap.asked else (
+        f"give {app} {kr(full.amount)}, its own limit"
+    )
+    note = _target_words(full, what)
+    if gap.minimum is not None:
+        minimum = f"give it its minimum of {kr(gap.minimum.amount)}"
+        note += "; " + _target_words(gap.minimum, minimum, rooms=False)
+    return note
+
+
+def earmarked(amount: int, group: str) -> Decision:
+    """An earmark funds it in full."""
+    return (
+        amount,
+        Status.FUNDED,
+        f"earmark {group}",
+        f"Funded in full ({kr(amount)}) from the earmark for {group}.",
+        "request",
+    )
+
+
+def earmark_short(group: str, room: int) -> str:
+    """A story's step: the earmark could not fund it in full."""
+    return (
+        f"The earmark for {group} had {kr(room)} left: not enough to fund "
+        "it in full, so it competes for the rest of the pool."
+    )

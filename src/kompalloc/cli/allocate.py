@@ -50,7 +50,12 @@ def command(
     from kompalloc.cli.runs import allocation_run, print_effective
     from kompalloc.pipeline.run import Request
     from kompalloc.reporting.budget import decided_grants
-    from kompalloc.reporting.tables import applications_table, funding_notes, rounds_table
+    from kompalloc.reporting.tables import (
+        applications_table,
+        funding_notes,
+        rounds_table,
+        shares_table,
+    )
 
     request = Request(
         paths,
@@ -66,13 +71,19 @@ def command(
         return
     run = allocation_run(request, verbosity)
     bundle, allocation = run.bundle, run.allocation
-    tables = [applications_table(bundle, allocation), rounds_table(bundle, allocation)]
+    gaps = run.gaps()
+    shares = shares_table(bundle, allocation)
+    tables = [
+        applications_table(bundle, allocation, run.bindings()),
+        rounds_table(bundle, allocation, gaps),
+        *([shares] if shares is not None else []),
+    ]
     emit(
         tables,
         format,
         output,
         document={**run.stamp(), "decided_grants": decided_grants(bundle, allocation)},
-        notes=funding_notes(bundle, allocation),
+        notes=funding_notes(bundle, allocation, gaps),
         footer=run.stamp_line(),
         money=money,
         title="Allocation decisions",

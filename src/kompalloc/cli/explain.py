@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,6 +15,9 @@ from kompalloc.cli.params import (
     ScenarioOption,
     SetOption,
 )
+
+if TYPE_CHECKING:
+    from kompalloc.allocation.gaps import FundingGap, Target
 
 
 def command(
@@ -43,7 +46,7 @@ def command(
     from kompalloc.pipeline.files import write_stdout
     from kompalloc.pipeline.run import Request
     from kompalloc.reporting.render import json_text
-    from kompalloc.reporting.tables import round_label
+    from kompalloc.reporting.tables import funding_note, round_label
 
     request = Request(
         paths,
@@ -58,6 +61,14 @@ def command(
     bundle, allocation = run.bundle, run.allocation
     grant = allocation.by_application[application]
     app = bundle.applications[application]
+    binding = run.bindings().get(application)
+    info = allocation.rounds.get(grant.pools[0]) if grant.pools else None
+    gaps = {}
+    if info is not None and info.funding_line:
+        from kompalloc.allocation.gaps import funding_gap
+
+        found = funding_gap(bundle, allocation, info.pool, run.methods)
+        gaps = {info.pool: found} if found is not None else {}
     if json_output:
         document = {
             "application": grant.application,
@@ -70,6 +81,22 @@ def command(
             "limit": grant.limit,
             "position": grant.position,
             "story": list(grant.story),
+            "binding": None
+            if binding is None
+            else {
+                "cap": binding.cap,
+                "kind": binding.kind,
+                "label": binding.label,
+                "room_ore": binding.room,
+                "requested_ore": binding.asked,
+            },
+            "funding_line": None
+            if info is None or not info.funding_line
+            else {
+                "application": info.funding_line,
+                "note": funding_note(allocation, info.pool, gaps),
+                **({"gap": _gap_json(gaps[info.pool])} if info.pool in gaps else {}),
+            },
         }
         write_stdout(json_text(document))
         return
@@ -87,11 +114,27 @@ def command(
         "",
     ]
     lines += [f"{n}. {step}" for n, step in enumerate(grant.story, start=1)]
-    info = allocation.rounds.get(grant.pools[0]) if grant.pools else None
     if info is not None and info.funding_line:
         lines += [
             "",
-            f"Funding line of {round_label(bundle, info.pool)}: {info.funding_line}; {info.funding_note}.",
+            f"Funding line of {round_label(bundle, info.pool)}: {info.funding_line}; "
+            f"{funding_note(allocation, info.pool, gaps)}.",
         ]
     with stdout_console() as out:
         out.print("\n".join(lines), soft_wrap=True, markup=False, highlight=False)
+
+
+def _gap_json(gap: FundingGap) -> dict[str, object]:
+    """A funding gap as JSON: the amount sought, and each cap with the extra øre it needs."""
+
+    def moves(target: Target) -> dict[str, object]:
+        return {
+            "amount_ore": target.amount,
+            "single": [{"cap": m.key, "extra_ore": m.extra, "room_ore": m.room} for m in target.single],
+            "together": [{"cap": m.key, "extra_ore": m.extra} for m in target.together],
+        }
+
+    return {
+        "full": moves(gap.full),
+        "minimum": None if gap.minimum is None else moves(gap.minimum),
+    }

@@ -60,7 +60,12 @@ def command(
     from kompalloc.cli.runs import allocation_run, print_effective
     from kompalloc.pipeline.run import Request
     from kompalloc.reporting import budget
-    from kompalloc.reporting.tables import funding_notes, report_tables, rounds_table
+    from kompalloc.reporting.tables import (
+        funding_notes,
+        report_tables,
+        rounds_table,
+        shares_table,
+    )
 
     outputs = tuple(p for p in (output, export) if p is not None)
     request = Request(
@@ -73,10 +78,14 @@ def command(
     run = allocation_run(request, verbosity)
     bundle, allocation = run.bundle, run.allocation
     nothing = not bundle.applications
+    gaps = run.gaps()
     tables = [
-        *report_tables(bundle, allocation, all_pools=all_pools or nothing),
-        rounds_table(bundle, allocation),
+        *report_tables(bundle, allocation, all_pools=all_pools or nothing, bound=run.bindings()),
+        rounds_table(bundle, allocation, gaps),
     ]
+    shares = shares_table(bundle, allocation)
+    if shares is not None:
+        tables.append(shares)
     notes = []
     if budget.has_ledger(bundle):  # earlier rounds and grants: what 'remaining' is made of
         tables += [
@@ -90,7 +99,7 @@ def command(
         output,
         document=run.stamp(),
         notes=(["No applications are loaded: every pool is shown as it stands."] if nothing else [])
-        + funding_notes(bundle, allocation)
+        + funding_notes(bundle, allocation, gaps)
         + notes,
         footer=run.stamp_line(),
         money=money,

@@ -84,7 +84,13 @@ def command(
     from kompalloc.pipeline.stamp import stamp, stamp_line
     from kompalloc.pipeline.sweep import caps_from, sweep_run
     from kompalloc.reporting.formats import Format
-    from kompalloc.reporting.sweep import chart, findings, sweep_table
+    from kompalloc.reporting.sweep import (
+        changes_table,
+        chart,
+        clusters_table,
+        findings,
+        sweep_table,
+    )
     from kompalloc.reporting.tables import round_label
 
     if not pool:
@@ -108,7 +114,7 @@ def command(
     }
     extra = [chart(result, money)] if fmt in (Format.TABLE, Format.HTML) or export else []
     emit(
-        [sweep_table(result)],
+        [sweep_table(result), changes_table(result), clusters_table(result)],
         fmt,
         output,
         document=document,

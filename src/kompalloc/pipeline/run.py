@@ -13,6 +13,8 @@ from kompalloc.pipeline.inputs import Progress
 
 if TYPE_CHECKING:
     from kompalloc.allocation import Allocation
+    from kompalloc.allocation.binding import Binding
+    from kompalloc.allocation.gaps import FundingGap
     from kompalloc.diagnostics import Diagnostic
     from kompalloc.model import Bundle
 
@@ -60,6 +62,21 @@ class Run:
     """The warnings of the input (errors refuse the run)."""
     files: int = 0
     """How many input files, scenario files included."""
+    methods: dict[str, str] = field(default_factory=dict)
+    """The --method overrides, by root pool id ('*' for all)."""
+
+    def gaps(self) -> dict[str, FundingGap]:
+        """The exact funding gap of every round that has one (a few allocations of each such
+        round: only for commands that show funding lines)."""
+        from kompalloc.allocation.gaps import funding_gaps
+
+        return funding_gaps(self.bundle, self.allocation, self.methods)
+
+    def bindings(self) -> dict[str, Binding]:
+        """The cap that bound each application short of money, with its room at its turn."""
+        from kompalloc.allocation.binding import bindings
+
+        return bindings(self.bundle, self.allocation)
 
     def stamp(self) -> dict[str, Any]:
         """The reproducibility stamp as data."""
@@ -152,7 +169,6 @@ def allocate_run(request: Request, progress: Progress | None = None) -> Run:
         raise UsageError(f"{application} was submitted {submitted}, after --as-of {day}")
     for output in request.outputs:
         check_output_path(output, bundle.files)
-    result = allocate(
-        bundle, parse_methods(request.methods, bundle), stories=application is not None
-    )
-    return Run(bundle, result, day, left_out, request.override_words(), warnings, files)
+    methods = parse_methods(request.methods, bundle)
+    result = allocate(bundle, methods, stories=application is not None)
+    return Run(bundle, result, day, left_out, request.override_words(), warnings, files, methods)

@@ -94,7 +94,7 @@ def sweep_run(
     from kompalloc.diagnostics import did_you_mean
     from kompalloc.pipeline.files import check_output_path
     from kompalloc.pipeline.whatif import load_what_if
-    from kompalloc.scenarios.sweep import sweep
+    from kompalloc.scenarios.sweep import exact_plateau, sweep
 
     if not pool:
         raise UsageError("sweep needs --pool POOL: the pool whose cap varies")
@@ -110,6 +110,6 @@ def sweep_run(
         check_output_path(output, bundle.files)
     methods = parse_methods(request.methods, bundle)
     check_extremes(bundle, pool, min(caps), max(caps))
-    result = sweep(bundle, pool, list(caps), methods)
+    result = exact_plateau(bundle, sweep(bundle, pool, list(caps), methods), methods)
     overrides = tuple(f"--set {v}" for v in request.sets)
     return Swept(result, bundle, day, left_out, overrides, warnings, files)

@@ -17,7 +17,9 @@ BAR_WIDTH = 44
 
 
 def findings(result: Sweep, label: str) -> list[str]:
-    """Sentences for people: where more money stops helping, and any fall."""
+    """Sentences for people, computed from the grants: where more money stops changing any
+    grant, and any fall of the round's total (who gains and loses at each step is the changes
+    table's)."""
     out = []
     plateau = result.plateau()
     if plateau is not None:
@@ -25,19 +27,25 @@ def findings(result: Sweep, label: str) -> list[str]:
         why = result.steps[-1].note or "every application that money can fund is funded in full"
         if plateau == 0:
             out.append(
-                f"No cap in the range changes the grants of {label}: it grants "
-                f"{format_kr(at.granted)} throughout ({why})."
+                f"No cap in the range changes any grant in {label}: every application gets the "
+                f"same throughout, {format_kr(at.granted)} in all ({why})."
             )
         else:
             before = result.steps[plateau - 1]
+            where = (
+                f"at a cap of {format_kr(result.exact)}"
+                f" (at {format_kr(result.exact - 1)} some grant still differs)"
+                if result.exact is not None
+                else f"between a cap of {format_kr(before.cap)} and {format_kr(at.cap)}"
+            )
             out.append(
-                f"More money in {result.pool} stops helping between a cap of "
-                f"{format_kr(before.cap)} and {format_kr(at.cap)}: from {format_kr(at.cap)} "
-                f"on, {label} grants {format_kr(at.granted)} ({why})."
+                f"More money in {result.pool} stops helping {where}: from "
+                f"{format_kr(result.exact if result.exact is not None else at.cap)} on, no grant "
+                f"in {label} changes, and it grants {format_kr(at.granted)} ({why})."
             )
     elif len(result.steps) > 1:
         out.append(
-            f"Every step up to {format_kr(result.steps[-1].cap)} still adds grants in {label}."
+            f"Every cap up to {format_kr(result.steps[-1].cap)} still changes a grant in {label}."
         )
     for a, b in result.falls():
         out.append(
@@ -49,22 +57,23 @@ def findings(result: Sweep, label: str) -> list[str]:
 
 
 def sweep_table(result: Sweep) -> Table:
-    """One row per cap."""
+    """One row per cap: the round's grants, and the money left in the swept pool."""
     columns = (
-        Column("cap", "Cap", Kind.MONEY),
-        Column("granted", "Granted", Kind.MONEY),
-        Column("change", "+/- step", Kind.MONEY, signed=True),
+        Column("cap", "Swept cap", Kind.MONEY),
+        Column("granted", "Granted in round", Kind.MONEY),
+        Column("change", "+/- step", Kind.MONEY, drop=1, signed=True),
         Column("funded", "Funded", Kind.COUNT),
-        Column("full", "In full", Kind.COUNT),
-        Column("partial", "Partial", Kind.COUNT),
-        Column("remaining", "Left in pool", Kind.MONEY),
+        Column("full", "In full", Kind.COUNT, drop=2),
+        Column("partial", "Partial", Kind.COUNT, drop=2),
+        Column("changed", "Changed", Kind.COUNT, drop=3),
+        Column("remaining", "Left in swept pool", Kind.MONEY),
         Column("funding_line", "Funding line"),
-        Column("funding_gap", "Funding gap", Kind.MONEY, people=False),
+        Column("funding_shortfall", "Funding shortfall", Kind.MONEY, people=False),
         Column("total_granted", "All rounds", Kind.MONEY, people=False),
     )
     rows = []
     previous: Step | None = None
-    for s in result.steps:
+    for i, s in enumerate(result.steps):
         rows.append(
             (
                 s.cap,
@@ -73,6 +82,7 @@ def sweep_table(result: Sweep) -> Table:
                 s.funded,
                 s.full,
                 s.partial,
+                None if previous is None else len(result.changes(i)),
                 s.remaining,
                 s.funding_line or "",
                 s.funding_gap,
@@ -80,7 +90,58 @@ def sweep_table(result: Sweep) -> Table:
             )
         )
         previous = s
-    return Table("sweep", f"Sweep of {result.pool}", columns, tuple(rows))
+    title = f"Sweep of {result.pool}: its cap, the round's grants, what is left in {result.pool}"
+    return Table("sweep", title, columns, tuple(rows))
+
+
+def changes_table(result: Sweep) -> Table:
+    """Every application whose grant or status changes from one step to the next."""
+    columns = (
+        Column("cap", "Cap", Kind.MONEY),
+        Column("application", "Application"),
+        Column("cluster", "Cluster", wrap=True),
+        Column("before", "Before", Kind.MONEY),
+        Column("after", "After", Kind.MONEY),
+        Column("change", "Change"),
+        Column("status_before", "Status before", people=False),
+        Column("status_after", "Status after"),
+    )
+    rows = []
+    for i in range(1, len(result.steps)):
+        for c in result.changes(i):
+            rows.append(
+                (
+                    result.steps[i].cap,
+                    c.application,
+                    c.cluster or "",
+                    c.before,
+                    c.after,
+                    c.kind,
+                    c.status_before.value,
+                    c.status_after.value,
+                )
+            )
+    return Table("sweep_changes", "Grants that change between steps", columns, tuple(rows))
+
+
+def clusters_table(result: Sweep) -> Table:
+    """Each cluster whose grants change from one step to the next: before, after, change."""
+    columns = (
+        Column("cap", "Cap", Kind.MONEY),
+        Column("cluster", "Cluster", wrap=True),
+        Column("before", "Before", Kind.MONEY),
+        Column("after", "After", Kind.MONEY),
+        Column("change", "+/- step", Kind.MONEY, signed=True),
+    )
+    rows = []
+    for i in range(1, len(result.steps)):
+        before, after = result.by_cluster(i - 1), result.by_cluster(i)
+        for cluster in sorted(
+            {c.cluster for c in result.changes(i)}, key=lambda c: (c is None, c or "")
+        ):
+            was, now = before.get(cluster, 0), after.get(cluster, 0)
+            rows.append((result.steps[i].cap, cluster or "(no cluster)", was, now, now - was))
+    return Table("sweep_clusters", "Clusters whose grants change", columns, tuple(rows))
 
 
 def chart(result: Sweep, money: str = "kr") -> RenderableType:
@@ -140,7 +201,8 @@ class _Chart:
             bar.append(" " * (bar_width - used - left))
             grid.add_row(cap, bar, granted, Text(mark, style="bold yellow" if mark else ""))
         grid.caption = (
-            "Cap, then █ granted in the round and ░ left in the pool, and the amount granted."
+            f"Cap of {result.pool}, then █ granted in the round and ░ left in {result.pool}, "
+            "and the amount granted in the round."
         )
         grid.caption_justify = "left"
         grid.caption_style = "dim"

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from kompalloc.allocation import Allocation, Status
+from kompalloc.allocation.wording import gap_note
 from kompalloc.collation import norwegian_key
 from kompalloc.model import Bundle
 from kompalloc.money import format_kr
 from kompalloc.pooltree import PoolTree, build
+
+if TYPE_CHECKING:
+    from kompalloc.allocation.binding import Binding
+    from kompalloc.allocation.gaps import FundingGap
 
 
 class Kind(StrEnum):
@@ -235,9 +243,12 @@ APPLICATION_FIELDS = (
 one row per application, so a secretariat can filter and pivot without a second file."""
 
 
-def applications_table(bundle: Bundle, allocation: Allocation) -> Table:
+def applications_table(
+    bundle: Bundle, allocation: Allocation, bound: Mapping[str, Binding] | None = None
+) -> Table:
     """Per application, in decision order within each scheme: asked, granted, status and why,
-    and (for machine formats and workbooks) every field of the application."""
+    (with ``bound``) the cap that gave less than asked and the room it had at its turn, and (for
+    machine formats and workbooks) every field of the application."""
     columns = (
         Column("application", "ID"),
         Column("round", "Round"),
@@ -251,10 +262,13 @@ def applications_table(bundle: Bundle, allocation: Allocation) -> Table:
         Column("limit", "Limit", people=False),
         Column("position", "Position", Kind.NUMBER, people=False),
         Column("detail", "Detail", people=False),
+        Column("binding_cap", "Binding cap", people=False),
+        Column("binding_room", "Room at its turn", Kind.MONEY, people=False),
         *APPLICATION_FIELDS,
     )
     rows: list[tuple[Cell, ...]] = []
     for grant in allocation.grants:
+        binding = (bound or {}).get(grant.application)
         app = bundle.applications[grant.application]
         root = bundle.pools.get(grant.pools[0]) if grant.pools else None
         round_name = f"{_scheme_name(bundle, app.scheme)} {app.year}"
@@ -274,6 +288,8 @@ def applications_table(bundle: Bundle, allocation: Allocation) -> Table:
                 grant.limit,
                 grant.position,
                 grant.detail,
+                binding.cap if binding else None,
+                binding.room if binding else None,
                 app.scheme,
                 app.year,
                 root.id if root else "",
@@ -301,7 +317,7 @@ def applications_table(bundle: Bundle, allocation: Allocation) -> Table:
         )
     asked = sum(g.requested for g in allocation.grants)
     given = sum(g.granted for g in allocation.grants)
-    head: tuple[Cell, ...] = ("Total", "", "", "", None, asked, given, "", "", "", None, "")
+    head: tuple[Cell, ...] = ("Total", "", "", "", None, asked, given, "", "", "", None, "", None, None)
     rest: tuple[Cell, ...] = tuple(
         None if c.kind is not Kind.TEXT else "" for c in APPLICATION_FIELDS
     )
@@ -314,18 +330,99 @@ def _decimal_text(value: Decimal | None) -> str:
 
 
 def report_tables(
-    bundle: Bundle, allocation: Allocation, *, all_pools: bool = False
+    bundle: Bundle,
+    allocation: Allocation,
+    *,
+    all_pools: bool = False,
+    bound: Mapping[str, Binding] | None = None,
 ) -> list[Table]:
     """The full report: pools, clusters, applications."""
     return [
         pools_table(bundle, allocation, all_pools=all_pools),
         clusters_table(bundle, allocation),
-        applications_table(bundle, allocation),
+        applications_table(bundle, allocation, bound),
     ]
 
 
-def rounds_table(bundle: Bundle, allocation: Allocation) -> Table:
-    """Per root pool (a scheme's year): method, counts by status, money, and the funding line."""
+def shares_table(bundle: Bundle, allocation: Allocation) -> Table | None:
+    """Per apportioned group of every apportioning round: its weight, its exact quota of the
+    pot (rounded down to øre), its floor and cap, the share it got, what its applications were
+    granted from it and what is left. None when no round apportions."""
+    columns = (
+        Column("round", "Round", wrap=True),
+        Column("group", "Group", wrap=True),
+        Column("group_id", "Group id", people=False),
+        Column("weight", "Weight", Kind.NUMBER),
+        Column("quota", "Quota", Kind.MONEY, drop=2),
+        Column("floor", "Floor", Kind.MONEY, drop=1),
+        Column("cap", "Cap", Kind.MONEY, drop=1),
+        Column("share", "Share", Kind.MONEY),
+        Column("granted", "Granted", Kind.MONEY),
+        Column("left", "Left", Kind.MONEY),
+    )
+    rows: list[tuple[Cell, ...]] = []
+    for root_id in sorted(allocation.rounds, key=lambda r: norwegian_key(round_label(bundle, r))):
+        info = allocation.rounds[root_id]
+        spec = bundle.pools[root_id].apportion
+        if not info.shares or spec is None:
+            continue
+        fixed = sum(
+            g.granted for g in allocation.grants if g.limit == "fixed" and root_id in g.pools[:1]
+        )
+        committed = allocation.pools[root_id].committed
+        pot = bundle.pools[root_id].cap - committed - fixed
+        total = sum(Fraction(w) for w in spec.weights.values())
+        granted: dict[str, int] = defaultdict(int)
+        for g in allocation.grants:
+            if g.pools[:1] == (root_id,) and g.limit != "fixed":
+                app = bundle.applications[g.application]
+                institution = bundle.institutions.get(app.institution)
+                key = {
+                    "cluster": app.cluster,
+                    "institution": app.institution,
+                    "institution_type": institution.type if institution else None,
+                }[spec.by]
+                if key is not None:
+                    granted[key] += g.granted
+        for group in sorted(info.shares, key=lambda g: norwegian_key(group_name(bundle, g))):
+            weight = Fraction(spec.weights.get(group, 0))
+            quota = int(pot * weight / total) if total else 0
+            share = info.shares[group]
+            rows.append(
+                (
+                    round_label(bundle, root_id),
+                    group_name(bundle, group),
+                    group,
+                    _weight_cell(spec.weights.get(group)),
+                    quota,
+                    spec.floors.get(group),
+                    spec.caps.get(group),
+                    share,
+                    granted[group],
+                    share - granted[group],
+                )
+            )
+    if not rows:
+        return None
+    sums = [sum(v for r in rows if isinstance(v := r[i], int)) for i in (7, 8, 9)]
+    totals: tuple[Cell, ...] = ("Total", "", "", None, None, None, None, *sums)
+    return Table("shares", "Apportioned shares", columns, tuple(rows), totals)
+
+
+def _weight_cell(weight: object) -> Cell:
+    """A weight as an integer where it is one, else as written."""
+    if weight is None:
+        return None
+    value = Fraction(str(weight))
+    return int(value) if value.denominator == 1 else str(weight)
+
+
+def rounds_table(
+    bundle: Bundle, allocation: Allocation, gaps: Mapping[str, FundingGap] | None = None
+) -> Table:
+    """Per root pool (a scheme's year): method, counts by status, money, and the funding line
+    (with ``gaps``: the least extra money that funds it, in which cap, and the cap's room at its
+    turn; caps that must move together as 'key=øre' pairs)."""
     tree = build(bundle)
     columns = (
         Column("round", "Round", wrap=True),
@@ -338,6 +435,9 @@ def rounds_table(bundle: Bundle, allocation: Allocation) -> Table:
         Column("remaining", "Remaining", Kind.MONEY),
         Column("funding_line", "Funding line", people=False),
         Column("funding_gap", "Funding gap", Kind.MONEY, people=False),
+        Column("funding_cap", "Funding cap", people=False),
+        Column("funding_room", "Room at its turn", Kind.MONEY, people=False),
+        Column("funding_together", "Caps together", people=False),
         Column("seed", "Seed", Kind.NUMBER, people=False),
         Column("round_id", "Round ID", people=False),
     )
@@ -371,14 +471,37 @@ def rounds_table(bundle: Bundle, allocation: Allocation) -> Table:
                 r.granted,
                 r.remaining,
                 info.funding_line if info else None,
-                info.funding_gap if info else None,
+                *_gap_cells((gaps or {}).get(root.id)),
                 info.seed if info else None,
                 root.id,
             )
         )
     sums: list[Cell] = [sum(v for r in rows if isinstance(v := r[i], int)) for i in range(2, 8)]
-    totals: tuple[Cell, ...] = ("Total", "", *sums, None, None, None, "")
+    totals: tuple[Cell, ...] = ("Total", "", *sums, None, None, None, None, None, None, "")
     return Table("rounds", "Rounds", columns, tuple(rows), totals)
+
+
+def funding_note(
+    allocation: Allocation, root_id: str, gaps: Mapping[str, FundingGap] | None
+) -> str:
+    """What would move a round's funding line: the exact gap where one was found, otherwise
+    the engine's note (a cap that money does not lift, or no gaps asked for)."""
+    gap = (gaps or {}).get(root_id)
+    if gap is not None:
+        return gap_note(gap)
+    return allocation.rounds[root_id].funding_note
+
+
+def _gap_cells(gap: FundingGap | None) -> tuple[Cell, Cell, Cell, Cell]:
+    """funding_gap, funding_cap, funding_room, funding_together of a round."""
+    if gap is None:
+        return None, None, None, None
+    target = gap.full
+    if target.single:
+        best = min(target.single, key=lambda m: m.extra)
+        return best.extra, best.key.partition(":")[2], best.room, None
+    together = " ".join(f"{m.key.partition(':')[2]}={m.extra}" for m in target.together)
+    return None, None, None, together or None
 
 
 def round_label(bundle: Bundle, root_id: str) -> str:
@@ -396,15 +519,18 @@ def group_name(bundle: Bundle, group: str) -> str:
     return group
 
 
-def funding_notes(bundle: Bundle, allocation: Allocation) -> list[str]:
-    """Sentences about each round: where the money ran out and what would help, lottery seeds,
-    apportioned shares."""
+def funding_notes(
+    bundle: Bundle, allocation: Allocation, gaps: Mapping[str, FundingGap] | None = None
+) -> list[str]:
+    """Sentences about each round: where the money ran out and what would help (exactly, from
+    ``gaps``, where given), lottery seeds, apportioned shares."""
     notes = []
     for root_id in sorted(allocation.rounds, key=lambda r: norwegian_key(round_label(bundle, r))):
         info = allocation.rounds[root_id]
         if info.funding_line:
             notes.append(
-                f"{round_label(bundle, root_id)}: funding line at {info.funding_line}; {info.funding_note}."
+                f"{round_label(bundle, root_id)}: funding line at {info.funding_line}; "
+                f"{funding_note(allocation, root_id, gaps)}."
             )
         if info.seed is not None:
             notes.append(

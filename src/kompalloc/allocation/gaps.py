@@ -1,0 +1,301 @@
+"""The exact funding line: how much more money, in which cap, would fund the first application
+a round could not fund in full.
+
+The engine names the round's funding line (the first application in order not fully funded
+for want of money). This module finds, for that application, the *least* extra money in each
+cap it draws on (a pool of its chain, a cross-pool limit) that would give it its own limit in
+full (its request, or less where a max grant, rate or aid intensity binds), and, where it
+accepts a partial grant but got nothing, the least that would give it its minimum. It does so by
+re-deciding the round through :func:`~kompalloc.allocation.engine.allocate` on a bundle with the
+cap raised (``dataclasses.replace``), never by subtraction: money an earlier application in
+the order absorbs, a share that grows with its pool, a parent that binds as well, all count.
+
+The search starts at a cheap lower bound (what the application needs less the room the cap had
+at its turn, read from the grants before it), and doubles up to a bound that is known to fund
+it, then bisects in øre: the answer ``d`` funds it and ``d - 1`` øre does not. Where no single
+cap suffices (another binds too), the caps that must move together are found by lowering each
+in turn from a raise that funds it, keeping the others where they are.
+
+It costs a few allocations of one round (its applications up to the funding line), so only
+the commands that show a funding line ask for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+
+from kompalloc import ledger
+from kompalloc.allocation.caps import limit_applies
+from kompalloc.allocation.engine import allocate
+from kompalloc.allocation.results import Allocation, Grant
+from kompalloc.eligibility import own_limit
+from kompalloc.model import Application, Bundle, Pool
+from kompalloc.pooltree import PoolTree, build
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """Extra money in one cap."""
+
+    key: str
+    """``pool:<id>`` or ``limit:<id>``: the cap whose amount moves."""
+    label: str
+    """How people name it, e.g. 'sub-pool Kongsberg-andel'."""
+    extra: int
+    """Øre more than its cap has now."""
+    room: int | None = None
+    """The room it had at the application's turn, where known (pools)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What it takes to give the application one amount: each cap that alone would, or the
+    caps that must move together."""
+
+    amount: int
+    """The grant sought, in øre: its own limit in full, or its minimum."""
+    single: tuple[Move, ...]
+    """Every cap that would do it alone, with the least extra money that does."""
+    together: tuple[Move, ...]
+    """When no cap would alone: the caps to raise together, each by the least that does given
+    the others' raises (empty when money in its caps cannot do it, or a single cap can)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FundingGap:
+    """A round's funding line, exact."""
+
+    round: str
+    application: str
+    asked: int
+    granted: int
+    partial: bool
+    """Whether it accepts a partial grant."""
+    full: Target
+    """What gives it its own limit in full."""
+    minimum: Target | None
+    """What gives it its minimum (only when it accepts a partial grant and got nothing)."""
+
+
+def _round_of(tree: PoolTree, app: Application) -> str | None:
+    root = tree.roots.get((app.scheme, app.year))
+    return root.id if root is not None else None
+
+
+
+
+def funding_gap(
+    bundle: Bundle,
+    allocation: Allocation,
+    round_id: str,
+    methods: dict[str, str] | None = None,
+) -> FundingGap | None:
+    """The exact funding gap of a round whose funding line more money could move (None where
+    the round has no funding line, or a cap that money does not lift binds it)."""
+    info = allocation.rounds.get(round_id)
+    if info is None or info.funding_line is None or info.funding_gap is None:
+        return None
+    app_id = info.funding_line
+    app = bundle.applications[app_id]
+    grant = allocation.by_application[app_id]
+    tree = build(bundle)
+    chain, _ = tree.chain(bundle, app)
+    if not chain:
+        return None
+    upper = own_limit(bundle, app, chain)[0]
+    lower = max(app.min_grant or 0, *(p.min_grant or 0 for p in chain), 1)
+    work = _reduced(bundle, allocation, tree, round_id, grant)
+    candidates = _candidates(bundle, app, chain)
+    rooms = _rooms(bundle, allocation, tree, grant)
+
+    def granted(raises: Mapping[str, int]) -> int:
+        return allocate(_raised(work, raises), methods).by_application[app_id].granted
+
+    full = _target(candidates, rooms, upper, granted)
+    minimum = None
+    if app.partial and grant.granted == 0 and lower < upper:
+        minimum = _target(candidates, rooms, lower, granted)
+    return FundingGap(round_id, app_id, app.requested, grant.granted, app.partial, full, minimum)
+
+
+def funding_gaps(
+    bundle: Bundle, allocation: Allocation, methods: dict[str, str] | None = None
+) -> dict[str, FundingGap]:
+    """The exact funding gap of every round that has one, by round id."""
+    out = {}
+    for round_id in sorted(allocation.rounds):
+        gap = funding_gap(bundle, allocation, round_id, methods)
+        if gap is not None:
+            out[round_id] = gap
+    return out
+
+
+# --- the bundle re-decided ------------------------------------------------------------------
+
+
+def _reduced(
+    bundle: Bundle, allocation: Allocation, tree: PoolTree, round_id: str, grant: Grant
+) -> Bundle:
+    """The bundle with only what can change the application's grant: without cross-pool limits,
+    only its round; and, where no earmark or lottery looks at the whole round, only the
+    applications before it in the order (a priority pass decides in order)."""
+    info = allocation.rounds[round_id]
+    root = bundle.pools[round_id]
+    keep_all = bool(root.earmarks) or root.ties == "lottery" or grant.position is None
+    before = set(info.order[: grant.position]) if not keep_all else set(info.order)
+
+    def kept(app: Application) -> bool:
+        if _round_of(tree, app) != round_id:
+            return bool(bundle.limits)
+        return app.id in before or app.fixed_grant is not None or keep_all
+
+    return replace(bundle, applications={k: a for k, a in bundle.applications.items() if kept(a)})
+
+
+def _raised(bundle: Bundle, raises: Mapping[str, int]) -> Bundle:
+    pools = dict(bundle.pools)
+    limits = dict(bundle.limits)
+    for key, extra in raises.items():
+        kind, _, ident = key.partition(":")
+        if kind == "pool":
+            pools[ident] = replace(pools[ident], cap=pools[ident].cap + extra)
+        else:
+            limits[ident] = replace(limits[ident], cap=limits[ident].cap + extra)
+    return replace(bundle, pools=pools, limits=limits)
+
+
+def _candidates(bundle: Bundle, app: Application, chain: list[Pool]) -> list[tuple[str, str]]:
+    """The caps whose money could fund it: the pools of its chain, and the limits over it."""
+    out = [
+        (f"pool:{p.id}", f"{'pool' if depth == 0 else 'sub-pool'} {p.label}")
+        for depth, p in enumerate(chain)
+    ]
+    institution = bundle.institutions.get(app.institution)
+    kind = institution.type if institution else None
+    for limit in sorted(bundle.limits.values(), key=lambda lim: lim.id):
+        if limit_applies(limit, app, chain, kind):
+            out.append((f"limit:{limit.id}", f"limit {limit.name or limit.id}"))
+    return out
+
+
+def _rooms(bundle: Bundle, allocation: Allocation, tree: PoolTree, grant: Grant) -> dict[str, int]:
+    """The room each pool of its chain had at its turn: cap, less committed money, less the
+    council's fixed grants and every grant decided before it in its round."""
+    rooms = {}
+    committed = ledger.committed(bundle, tree)  # as the engine charges it
+    for pid in grant.pools:
+        used = 0
+        for g in allocation.grants:
+            if pid not in g.pools or g.application == grant.application:
+                continue
+            if g.limit == "fixed" or (
+                g.position is not None
+                and grant.position is not None
+                and g.position < grant.position
+            ):
+                used += g.granted
+        rooms[f"pool:{pid}"] = bundle.pools[pid].cap - committed[pid] - used
+    return rooms
+
+
+# --- the search -----------------------------------------------------------------------------
+
+
+def _target(
+    candidates: list[tuple[str, str]],
+    rooms: Mapping[str, int],
+    amount: int,
+    granted: Callable[[Mapping[str, int]], int],
+) -> Target:
+    ceiling = _ceiling(amount, rooms)
+
+    def funds(raises: Mapping[str, int]) -> bool:
+        return granted(raises) >= amount
+
+    single = []
+    for key, label in candidates:
+        room = rooms.get(key)
+        lower = max(amount - room, 1) if room is not None else 1
+        extra = least({}, key, lower, ceiling, funds)
+        if extra is not None:
+            # its room is told only where it fell short (not when a share of it bound)
+            single.append(Move(key, label, extra, room if room is not None and room < amount else None))
+    if single:
+        return Target(amount, tuple(single), ())
+    everything = {key: ceiling for key, _ in candidates}
+    if not funds(everything):
+        return Target(amount, (), ())
+    together: dict[str, int] = dict(everything)
+    # Lower each cap in turn as far as it goes with the others where they are; a lower cap can
+    # let another go lower still (less money in a sub-pool leaves more in its parent), so go
+    # round again until none moves. Every step keeps it funded, and amounts only fall.
+    moved = True
+    while moved:
+        moved = False
+        for key, _ in candidates:
+            if key not in together:
+                continue
+            others = {k: v for k, v in together.items() if k != key}
+            if funds(others):
+                del together[key]  # the others do it without this one
+                moved = True
+                continue
+            room = rooms.get(key)
+            guess = max(amount - room, 1) if room is not None else 1
+            found = least(others, key, min(guess, together[key]), together[key], funds)
+            assert found is not None  # together[key] funds it with the others
+            if found != together[key]:
+                together[key], moved = found, True
+    labels = dict(candidates)
+    moves = tuple(Move(k, labels[k], v, rooms.get(k)) for k, v in together.items())
+    return Target(amount, (), moves)
+
+
+def _ceiling(amount: int, rooms: Mapping[str, int]) -> int:
+    """A raise that is more than enough if any is: a generous multiple of what is sought and
+    of any overdraft, so that a share of a pool grows by the amount too."""
+    deficit = max((-r for r in rooms.values()), default=0)
+    return (amount + max(deficit, 0)) * 1_000 + 1
+
+
+def least(
+    others: Mapping[str, int],
+    key: str,
+    lower: int,
+    ceiling: int,
+    funds: Callable[[Mapping[str, int]], bool],
+) -> int | None:
+    """The least raise ``d`` of cap ``key`` (with ``others`` raised as given) that funds it,
+    such that ``d - 1`` does not; None if even ``ceiling`` does not. ``lower`` is a guess at
+    the answer (a lower bound when it is right): tried first, with one øre less."""
+
+    def at(d: int) -> bool:
+        return funds({**others, key: d})
+
+    if not at(ceiling):
+        return None
+    lower = min(max(lower, 1), ceiling)
+    if at(lower):
+        if lower == 1 or not at(lower - 1):
+            return lower
+        hi, lo = lower - 1, 0  # the guess was not a lower bound: bisect below it
+    else:
+        lo, step, hi = lower, max(lower, 1), ceiling
+        while lo + step < ceiling:
+            if at(lo + step):
+                hi = lo + step
+                break
+            lo += step
+            step *= 2
+    # funds at hi, not at lo (lo == 0: no raise, which does not fund it by the funding line)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if at(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+__all__ = ["FundingGap", "Move", "Target", "funding_gap", "funding_gaps", "least"]

@@ -1,0 +1,28 @@
+"""The binding cap replayed from the decisions is the one the engine's own sentence names, with
+the same room at the application's turn."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from test_engine_properties import worlds
+
+from kompalloc.allocation import allocate
+from kompalloc.allocation.binding import bindings
+from kompalloc.allocation.wording import short_of
+from kompalloc.model import Bundle
+
+EXAMPLES = 300
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@given(worlds(methods=("priority",)))
+def test_the_replayed_room_is_the_room_the_decision_was_made_with(b: Bundle) -> None:
+    result = allocate(b)
+    found = bindings(b, result)
+    for app_id, binding in found.items():
+        grant = result.by_application[app_id]
+        assert binding.asked == grant.requested and binding.granted == grant.granted
+        assert binding.granted <= max(binding.room, 0)
+        said = short_of(binding.label, binding.room)
+        if binding.label + " had " in grant.detail:
+            assert said in grant.detail, (said, grant.detail)
