@@ -23,7 +23,7 @@ from kompalloc.pipeline.project import current
 from kompalloc.validation import validate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "allocation"))
-from test_engine_properties import worlds  # the engine's generated bundles
+from strategies import worlds
 
 EXAMPLES = [
     ["schemes", "examples/national-2021"],
@@ -267,3 +267,28 @@ def test_an_entry_holds_only_while_the_decisions_files_it_read_are_the_same(
     changed = invoke(runner, *args)
     assert changed.exit_code == 1, changed.output
     assert "KA802" in changed.stdout
+
+
+def test_every_enum_and_record_of_the_model_can_be_cached() -> None:
+    """A new enum or record in the model that the cache cannot hold makes every run that meets
+    it a miss, silently; this fails instead."""
+    import dataclasses
+    import enum
+
+    from kompalloc import model
+
+    enums = {
+        v.__name__
+        for v in vars(model).values()
+        if isinstance(v, type) and issubclass(v, enum.Enum) and v.__module__ == model.__name__
+    }
+    records = {
+        v.__name__
+        for v in vars(model).values()
+        if isinstance(v, type)
+        and dataclasses.is_dataclass(v)
+        and v.__module__ == model.__name__
+        and v is not model.Entry
+    }
+    assert enums <= set(cache_module._enums())
+    assert records <= set(cache_module._classes())

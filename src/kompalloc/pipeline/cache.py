@@ -344,7 +344,20 @@ def _enums() -> dict[str, type]:
         from kompalloc import diagnostics, model
 
         _ENUMS.update(
-            {c.__name__: c for c in (model.Section, diagnostics.Code, diagnostics.Severity)}
+            {
+                c.__name__: c
+                for c in (
+                    model.Section,
+                    model.Method,
+                    model.Shortfall,
+                    model.OrderBy,
+                    model.TiePolicy,
+                    model.ApportionRule,
+                    model.Grouping,
+                    diagnostics.Code,
+                    diagnostics.Severity,
+                )
+            }
         )
     return _ENUMS
 
