@@ -4,12 +4,12 @@ the same room at the application's turn."""
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
-from test_engine_properties import worlds
 
 from kompalloc.allocation import allocate
 from kompalloc.allocation.binding import bindings
 from kompalloc.allocation.wording import short_of
 from kompalloc.model import Bundle
+from strategies import worlds
 
 EXAMPLES = 300
 

@@ -1,11 +1,10 @@
-"""The engine's fast paths decide exactly as its straightforward ones.
+"""One priority pass decides the same with and without a story, and its sweeps as fresh runs.
 
-- Priority rounds take the lean path (kompalloc.allocation.express) unless a story is asked
-  for; with ``stories=True`` the same rounds go through the general, claim-by-claim path. Both
-  must give the same grants (but the story), pool results and round facts, whatever the caps,
-  rules, rates, deadlines, exclusive groups and shortfall policies.
-- A sweep prepares a priority round once and decides it at each cap: each must be what a
-  fresh allocation with that cap decides.
+- With ``stories=True`` the pass runs with the story tracer; without, with none. Both must give
+  the same grants (but the story), pool results and round facts, whatever the caps, rules,
+  rates, deadlines, exclusive groups and shortfall policies.
+- A sweep prepares a priority round once and decides it at each cap
+  (kompalloc.allocation.resume): each must be what a fresh allocation with that cap decides.
 - The order of a round is made by three stable sorts; it must equal one sort by the whole key.
 """
 
@@ -17,55 +16,14 @@ from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_engine_properties import worlds
 
 from factories import application, bundle, pool
 from kompalloc.allocation import Allocation, Status, allocate
 from kompalloc.allocation.ordering import _primary, draw_key, order
 from kompalloc.allocation.resume import round_at_caps
-from kompalloc.model import Application, Bundle, Partner
+from kompalloc.model import Application, Bundle
 from kompalloc.pooltree import build
-
-MNOK = 100_000_000
-
-
-@st.composite
-def rounds(draw: st.DrawFn) -> Bundle:
-    """Generated priority rounds, with the scheme rules that make each application's own fields
-    matter: deadlines, required partners, rates, ordering by score, and zero requests."""
-    world = draw(worlds(methods=("priority",)))
-    if draw(st.booleans()):
-        world = replace(world, pools={k: replace(p, earmarks=None) for k, p in world.pools.items()})
-    schemes = {}
-    for sid, s in world.schemes.items():
-        schemes[sid] = replace(
-            s,
-            deadline=draw(st.none() | st.just(date(2021, 9, 15))),
-            required_partners=draw(st.sampled_from([(), (), ("company",), ("union",)])),
-            max_per_participant=draw(st.none() | st.integers(1, 100_000_00)),
-            max_per_study_point=draw(st.none() | st.integers(1, 10_000_00)),
-        )
-    pools = {}
-    for pid, p in world.pools.items():
-        if p.parent is None and draw(st.integers(0, 3)) == 0:
-            p = replace(p, order="score", min_score=draw(st.none() | st.just(Decimal("2.5"))))
-        if p.parent is None:
-            p = replace(p, deadline=draw(st.none() | st.just(date(2021, 9, 10))))
-        pools[pid] = p
-    apps: dict[str, Application] = {}
-    for aid, a in world.applications.items():
-        apps[aid] = replace(
-            a,
-            requested=0 if draw(st.integers(0, 12)) == 0 else a.requested,
-            submitted=draw(
-                st.sampled_from([date(2021, 9, 1), date(2021, 9, 12), date(2021, 9, 20)])
-            ),
-            participants=draw(st.none() | st.integers(1, 40)),
-            study_points=draw(st.none() | st.sampled_from([Decimal(5), Decimal("7.5")])),
-            score=draw(st.none() | st.sampled_from([Decimal(1), Decimal(3), Decimal("4.5")])),
-            partners=draw(st.sampled_from([(), (Partner("LO", "union"),)])),
-        )
-    return replace(world, schemes=schemes, pools=pools, applications=apps)
+from strategies import MNOK, priority_rounds, worlds
 
 
 def _untold(result: Allocation) -> Allocation:
@@ -75,8 +33,8 @@ def _untold(result: Allocation) -> Allocation:
 
 
 def _same(world: Bundle) -> None:
-    """The lean path (taken by default) against the general path (taken when stories are
-    asked for); rounds with earmarks take the general path both times."""
+    """The pass without a tracer (as report runs it) against the pass with the story tracer
+    (as explain runs it): the same decisions, only the stories differ."""
     fast, general = allocate(world), _untold(allocate(world, stories=True))
     assert _untold(fast).grants == general.grants
     assert fast.pools == general.pools
@@ -84,7 +42,7 @@ def _same(world: Bundle) -> None:
 
 
 @settings(max_examples=400, deadline=None)
-@given(rounds())
+@given(priority_rounds())
 def test_the_lean_path_decides_as_the_general_path(world: Bundle) -> None:
     _same(world)
 
@@ -201,7 +159,7 @@ def test_the_first_fixed_grant_of_an_exclusive_group_is_the_one_named() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(rounds(), st.data())
+@given(priority_rounds(), st.data())
 def test_a_round_prepared_once_decides_each_cap_as_a_fresh_allocation(
     world: Bundle, data: st.DataObject
 ) -> None:

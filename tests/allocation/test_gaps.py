@@ -12,13 +12,13 @@ from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_engine_properties import worlds
 
 from factories import application, bundle, cluster, pool
 from kompalloc.allocation import allocate
 from kompalloc.allocation.gaps import FundingGap, Target, funding_gap, funding_gaps, least
 from kompalloc.allocation.wording import gap_note
 from kompalloc.model import Bundle
+from strategies import worlds
 
 MNOK = 100_000_000
 KR = 100

@@ -10,8 +10,6 @@ from decimal import Decimal
 import oracle_priority
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_engine_properties import worlds
-from test_express import rounds
 
 from factories import application, bundle, pool
 from kompalloc.allocation import Allocation, allocate
@@ -21,6 +19,8 @@ from kompalloc.allocation.lots import Context, prepare
 from kompalloc.allocation.priority import State, run_pass
 from kompalloc.model import Apportion, Bundle
 from kompalloc.pooltree import build
+from strategies import priority_rounds as rounds
+from strategies import worlds
 
 MNOK = 100_000_000
 

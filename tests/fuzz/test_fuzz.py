@@ -21,9 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from strategies import (
+from fuzz_inputs import (
     IMPORT_EXPORT,
     IMPORT_MAPPING,
     LONG,
@@ -34,6 +32,8 @@ from strategies import (
     mutant,
     rounds,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES, SCHEMES

@@ -19,16 +19,16 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import ROOT, check_golden, invoke
-from factories import SPAN, application, bundle, cluster, pool
+from factories import application, bundle, cluster, pool
 from kompalloc.allocation import allocate
 from kompalloc.loading import load
-from kompalloc.model import Apportion, Bundle, Limit
+from kompalloc.model import Apportion, Bundle
 from kompalloc.scenarios.sweep import caps_between, sweep
+from strategies import sweep_rounds
 
 KONGSBERG = ["schemes", "examples/kongsberg-2021"]
 NATIONAL = ["schemes", "examples/national-2021"]
 MNOK = 100_000_000
-STEP = MNOK // 10  # amounts in the generated rounds are tenths of a MNOK
 
 
 @pytest.fixture(autouse=True)
@@ -408,69 +408,6 @@ def test_hamilton_apportionment_alabama_paradox() -> None:
 # --- monotonicity: what holds (hypothesis) ---------------------------------------------------
 
 
-@st.composite
-def rounds(draw: Any, method: str = "priority", **options: Any) -> tuple[Bundle, int, int]:
-    """A round of up to 8 applications in tenths of a MNOK, with the caps the options ask for,
-    and two caps for the swept pool (low < high)."""
-    groups = ["k1", "k2", "k3"][: options.get("groups", 2)]
-    all_partial = options.get("all_partial", False)
-    apps = []
-    for i in range(draw(st.integers(1, 8))):
-        requested = draw(st.integers(1, 10)) * STEP
-        partial = True if all_partial else draw(st.booleans())
-        minimum = None
-        if partial and not all_partial:
-            minimum = draw(st.none() | st.integers(1, 10).map(lambda n: n * STEP))
-            if minimum is not None and minimum > requested:
-                minimum = None
-        apps.append(
-            application(
-                f"a{i}",
-                requested,
-                rank=draw(st.integers(1, 4)),
-                partial=partial,
-                min_grant=minimum,
-                cluster=draw(st.sampled_from(groups)),
-                institution=draw(st.sampled_from(["i1", "i2"])),
-                target_groups=("t",) if options.get("earmark") and draw(st.booleans()) else (),
-            )
-        )
-    root: dict[str, Any] = {}
-    if method != "priority":
-        root["method"] = method
-    if options.get("shortfall"):
-        root["shortfall"] = options["shortfall"]
-    if method == "apportion":
-        weights = {g: Decimal(draw(st.integers(1, 9))) for g in groups}
-        root["apportion"] = Apportion(by="cluster", weights=weights, rule=options["rule"])
-    if options.get("shares"):
-        root["max_share_per_cluster"] = Fraction(draw(st.integers(1, 9)), 10)
-    if options.get("institution_cap"):
-        root["institution_cap"] = draw(st.integers(1, 10)) * STEP
-    if options.get("max_grant"):
-        root["max_grant"] = draw(st.integers(1, 10)) * STEP
-    if options.get("unit"):
-        root["unit"] = draw(st.sampled_from([1, 3, 7])) * STEP
-    if options.get("earmark"):
-        root["earmarks"] = {"t": draw(st.integers(0, 10)) * STEP}
-    pools = [pool("p", 30 * STEP, **root)]
-    if options.get("sub_pool") or options.get("sweep") == "s":
-        sub: dict[str, Any] = {}
-        if options.get("institution_cap"):
-            sub["institution_cap"] = draw(st.integers(1, 10)) * STEP
-        pools.append(
-            pool("s", draw(st.integers(0, 15)) * STEP, parent="p", clusters=("k1",), **sub)
-        )
-    b = bundle(pools=pools, applications=apps, clusters=[cluster(g) for g in ["k1", "k2", "k3"]])
-    if options.get("limit"):
-        limit = Limit(
-            id="l", span=SPAN, spans={}, cap=draw(st.integers(1, 20)) * STEP, per="institution"
-        )
-        b = replace(b, limits={"l": limit})
-    low = draw(st.integers(0, 30)) * STEP
-    return b, low, low + draw(st.integers(1, 10)) * STEP
-
-
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 
 
@@ -502,7 +439,7 @@ def test_priority_total_never_falls_as_a_root_pool_without_shares_grows(
     shortfall: str, data: Any
 ) -> None:
     b, low, high = data.draw(
-        rounds(
+        sweep_rounds(
             shortfall=shortfall,
             sub_pool=True,
             institution_cap=True,
@@ -520,7 +457,7 @@ def test_priority_total_never_falls_as_a_root_pool_without_shares_grows(
 @given(data=st.data())
 def test_priority_stop_never_lowers_a_grant(swept: str, data: Any) -> None:
     b, low, high = data.draw(
-        rounds(
+        sweep_rounds(
             shortfall="stop",
             sweep=swept,
             sub_pool=True,
@@ -537,7 +474,7 @@ def test_priority_stop_never_lowers_a_grant(swept: str, data: Any) -> None:
 @given(data=st.data())
 def test_priority_part_fund_with_partial_grants_never_lowers_a_grant(data: Any) -> None:
     b, low, high = data.draw(
-        rounds(all_partial=True, sub_pool=True, institution_cap=True, max_grant=True)
+        sweep_rounds(all_partial=True, sub_pool=True, institution_cap=True, max_grant=True)
     )
     no_grant_falls(b, "p", low, high)
 
@@ -545,7 +482,7 @@ def test_priority_part_fund_with_partial_grants_never_lowers_a_grant(data: Any) 
 @PROPERTY
 @given(data=st.data())
 def test_capped_equal_in_one_pool_with_partial_grants_never_lowers_a_grant(data: Any) -> None:
-    b, low, high = data.draw(rounds("capped_equal", all_partial=True))
+    b, low, high = data.draw(sweep_rounds("capped_equal", all_partial=True))
     no_grant_falls(b, "p", low, high)
 
 
@@ -554,7 +491,7 @@ def test_capped_equal_in_one_pool_with_partial_grants_never_lowers_a_grant(data:
 @given(data=st.data())
 def test_filling_with_partial_grants_never_lowers_the_total(method: str, data: Any) -> None:
     b, low, high = data.draw(
-        rounds(method, all_partial=True, sub_pool=True, institution_cap=True, shares=True)
+        sweep_rounds(method, all_partial=True, sub_pool=True, institution_cap=True, shares=True)
     )
     totals_rise(b, "p", low, high)
 
@@ -563,5 +500,5 @@ def test_filling_with_partial_grants_never_lowers_the_total(method: str, data: A
 @PROPERTY
 @given(data=st.data())
 def test_apportioning_by_a_divisor_rule_never_lowers_the_total(rule: str, data: Any) -> None:
-    b, low, high = data.draw(rounds("apportion", rule=rule, groups=3))
+    b, low, high = data.draw(sweep_rounds("apportion", rule=rule, groups=3))
     totals_rise(b, "p", low, high)

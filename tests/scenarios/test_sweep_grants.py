@@ -9,12 +9,12 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_sweep import rounds
 
 from kompalloc.allocation import Status, allocate
 from kompalloc.model import Bundle
 from kompalloc.reporting.sweep import changes_table, clusters_table, findings, sweep_table
 from kompalloc.scenarios.sweep import exact_plateau, sweep
+from strategies import sweep_rounds as rounds
 
 EXAMPLES = 300
 PROPERTY = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
