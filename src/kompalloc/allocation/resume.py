@@ -175,10 +175,15 @@ class RoundAtCap:
 
 
 def _sweep_pass(
-    prepared: Prepared, start: Resume | None, watched: frozenset[str], floors: Floors
+    prepared: Prepared,
+    start: Resume | None,
+    watched: frozenset[str],
+    floors: Floors,
+    order_ids: tuple[str, ...],
 ) -> tuple[Resume, Tally, RoundResult, tuple[wording.Decision | None, ...]]:
     """One pass of a sweep, from ``start``: where the next may resume, the tally of the
-    waiting applications' decisions, the round's facts, and every decision in order."""
+    waiting applications' decisions, the round's facts, and every decision in order
+    (``order_ids``: the round's order, made once per sweep)."""
     sweep = Sweep(prepared, watched, floors, start)
     done = run_pass(prepared, None, start.state if start is not None else None, sweep)
     if sweep.resume is None:
@@ -187,7 +192,6 @@ def _sweep_pass(
     resume = sweep.resume
     waited = (done.decided[w[0]] for w in prepared.waiting[resume.state.position : done.stop])
     root = prepared.root
-    order_ids = tuple(a.id for a in prepared.ordering.applications)
     result = RoundResult(root.id, Method.PRIORITY, order_ids, prepared.ordering.seed, *done.line)
     return resume, _add(resume.tally, tally(waited)), result, tuple(done.decided)
 
@@ -229,6 +233,7 @@ def round_at_caps(
     low, high = rooms_at(min(caps, default=0)), rooms_at(max(caps, default=0))
     watched = frozenset(k for k in low if low[k] != high.get(k))
     at_floors = floors(prepared)
+    order_ids = tuple(a.id for a in prepared.ordering.applications)
     under = [pool_id in lot.ids for lot in prepared.distinct]
     out = []
     last: tuple[int, dict[str, int], Resume] | None = None
@@ -242,7 +247,9 @@ def round_at_caps(
             for lot in prepared.distinct:
                 for c in lot.caps:
                     c.room = initial[c.key] - last[1][c.key] + start.rooms[c.key]
-        resume, waited, result, decided = _sweep_pass(prepared, start, watched, at_floors)
+        resume, waited, result, decided = _sweep_pass(
+            prepared, start, watched, at_floors, order_ids
+        )
         last = (cap, initial, resume)
         granted, funded, full, partial = _add(static, waited)
         below = sum(lot.granted for lot, mine in zip(prepared.distinct, under, strict=True) if mine)
