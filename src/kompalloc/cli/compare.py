@@ -87,15 +87,14 @@ def command(
     from kompalloc.cli.export import check_export, write_export
     from kompalloc.cli.output import emit, resolve_display
     from kompalloc.pipeline.compare import compare_runs
+    from kompalloc.pipeline.compare import document as compare_document
+    from kompalloc.pipeline.compare import footer as compare_footer
     from kompalloc.pipeline.errors import UsageError
     from kompalloc.pipeline.project import language
     from kompalloc.pipeline.run import Request
-    from kompalloc.pipeline.stamp import stamp, stamp_line
     from kompalloc.reporting.compare import (
         comparison_renderables,
         comparison_tables,
-        plan,
-        plan_records,
         shown_blocks,
         summary_lines,
     )
@@ -113,21 +112,10 @@ def command(
         compared = compare_runs(request, scenario, baseline, step)
     show_warnings(compared.warnings, compared.files, verbosity)
     result = compared.comparison
-    everything, day, left_out = compared.inputs, compared.as_of, compared.left_out
     lines = summary_lines(result)
     blocks = shown_blocks(result, short=short)
     tables = comparison_tables(result, blocks, full=full)
-    document = {
-        **stamp(everything, day, left_out, compared.overrides),
-        "baseline": result.runs[0].name,
-        "runs": [
-            {"name": r.name, "description": r.description or None, "scenario_files": list(r.files)}
-            for r in result.runs
-        ],
-        "changed": result.changed,
-        "plan": plan_records(plan(result)),
-    }
-    footer = stamp_line(everything, day, left_out, compared.overrides)
+    document, footer = compare_document(compared), compare_footer(compared)
     people = comparison_renderables(result, blocks, money, full=full, lang=language(lang))
     title = "Scenario comparison"
     if export is not None:
