@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,6 +22,9 @@ from kompalloc.cli.params import (
     TableOption,
 )
 from kompalloc.pipeline.errors import EXIT_CHANGED
+
+if TYPE_CHECKING:
+    from kompalloc.pipeline.compare import Compared
 from kompalloc.reporting.formats import CsvDialect
 
 RunOption = Annotated[
@@ -87,8 +90,6 @@ def command(
     from kompalloc.cli.export import check_export, write_export
     from kompalloc.cli.output import emit, resolve_display
     from kompalloc.pipeline.compare import compare_runs
-    from kompalloc.pipeline.compare import document as compare_document
-    from kompalloc.pipeline.compare import footer as compare_footer
     from kompalloc.pipeline.errors import UsageError
     from kompalloc.pipeline.project import language
     from kompalloc.pipeline.run import Request
@@ -115,7 +116,7 @@ def command(
     lines = summary_lines(result)
     blocks = shown_blocks(result, short=short)
     tables = comparison_tables(result, blocks, full=full)
-    document, footer = compare_document(compared), compare_footer(compared)
+    document, footer = _document(compared), _footer(compared)
     people = comparison_renderables(result, blocks, money, full=full, lang=language(lang))
     title = "Scenario comparison"
     if export is not None:
@@ -163,3 +164,29 @@ def command(
         )
     if exit_code and result.changed:
         raise typer.Exit(EXIT_CHANGED)
+
+
+def _document(compared: Compared) -> dict[str, object]:
+    """What a comparison's machine formats carry besides its tables: the stamp, the baseline,
+    the runs with their scenario files, whether anything changed, and the plan of changes."""
+    from kompalloc.pipeline.stamp import stamp
+    from kompalloc.reporting.compare import plan, plan_records
+
+    result = compared.comparison
+    return {
+        **stamp(compared.inputs, compared.as_of, compared.left_out, compared.overrides),
+        "baseline": result.runs[0].name,
+        "runs": [
+            {"name": r.name, "description": r.description or None, "scenario_files": list(r.files)}
+            for r in result.runs
+        ],
+        "changed": result.changed,
+        "plan": plan_records(plan(result)),
+    }
+
+
+def _footer(compared: Compared) -> str:
+    """The stamp line a comparison ends with."""
+    from kompalloc.pipeline.stamp import stamp_line
+
+    return stamp_line(compared.inputs, compared.as_of, compared.left_out, compared.overrides)

@@ -79,29 +79,3 @@ def compare_runs(
     result = compare(compared, names.index(chosen))
     overrides = tuple(f"--set {v}" for v in request.sets)
     return Compared(result, inputs, day, left_out, overrides, runs.warnings, len(runs.files))
-
-
-def document(compared: Compared) -> dict[str, object]:
-    """What a comparison's machine formats carry besides its tables: the stamp, the baseline,
-    the runs with their scenario files, whether anything changed, and the plan of changes."""
-    from kompalloc.pipeline.stamp import stamp
-    from kompalloc.reporting.compare import plan, plan_records
-
-    result = compared.comparison
-    return {
-        **stamp(compared.inputs, compared.as_of, compared.left_out, compared.overrides),
-        "baseline": result.runs[0].name,
-        "runs": [
-            {"name": r.name, "description": r.description or None, "scenario_files": list(r.files)}
-            for r in result.runs
-        ],
-        "changed": result.changed,
-        "plan": plan_records(plan(result)),
-    }
-
-
-def footer(compared: Compared) -> str:
-    """The stamp line a comparison ends with."""
-    from kompalloc.pipeline.stamp import stamp_line
-
-    return stamp_line(compared.inputs, compared.as_of, compared.left_out, compared.overrides)
