@@ -15,8 +15,7 @@ from hypothesis import strategies as st
 
 from factories import application, bundle, cluster, pool
 from kompalloc.allocation import allocate
-from kompalloc.allocation.gaps import FundingGap, Target, funding_gap, funding_gaps, least
-from kompalloc.allocation.wording import gap_note
+from kompalloc.allocation.gaps import FundingGap, Target, funding_gap, funding_gaps, gap_note, least
 from kompalloc.model import Bundle
 from strategies import worlds
 

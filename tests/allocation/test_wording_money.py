@@ -3,7 +3,7 @@ gaps are also checked against the engine in test_gaps.py, the sweep's in test_sw
 
 from __future__ import annotations
 
-from kompalloc.allocation import Status, wording
+from kompalloc.allocation import Status, gaps, wording
 from kompalloc.allocation.caps import Cap
 from kompalloc.allocation.gaps import FundingGap, Move, Target
 
@@ -89,25 +89,25 @@ def _gap(full: Target, minimum: Target | None = None, asked: int = 150_000_000) 
 def test_every_kind_of_exact_funding_line() -> None:
     one = Move("pool:k", SUB, 33_000_000, 117_000_000)
     root = Move("pool:r", "pool R", 50_000_000, None)
-    assert wording.gap_note(_gap(Target(150_000_000, (one,), ()))) == (
+    assert gaps.gap_note(_gap(Target(150_000_000, (one,), ()))) == (
         f"{kr('330 000 kr')} more in {SUB} (it had {kr('1 170 000 kr')} left at its turn) "
         "would fund A in full"
     )
-    assert wording.gap_note(_gap(Target(150_000_000, (one, root), ()))).endswith(
+    assert gaps.gap_note(_gap(Target(150_000_000, (one, root), ()))).endswith(
         f", or {kr('500 000 kr')} more in pool R would fund A in full"
     )
-    assert wording.gap_note(_gap(Target(150_000_000, (), (one, root)))) == (
+    assert gaps.gap_note(_gap(Target(150_000_000, (), (one, root)))) == (
         "no single cap would fund A in full: together, "
         f"{kr('330 000 kr')} more in {SUB} (it had {kr('1 170 000 kr')} left at its turn) and "
         f"{kr('500 000 kr')} more in pool R would"
     )
-    assert wording.gap_note(_gap(Target(150_000_000, (), ()))) == (
+    assert gaps.gap_note(_gap(Target(150_000_000, (), ()))) == (
         "no more money in its pools or limits would fund A in full"
     )
-    assert wording.gap_note(_gap(Target(100_000_000, (root,), ()))) == (
+    assert gaps.gap_note(_gap(Target(100_000_000, (root,), ()))) == (
         f"{kr('500 000 kr')} more in pool R would give A {kr('1 000 000 kr')}, its own limit"
     )
-    assert wording.gap_note(
+    assert gaps.gap_note(
         _gap(Target(150_000_000, (root,), ()), Target(40_000_000, (root,), ()))
     ).endswith(
         f"; {kr('500 000 kr')} more in pool R would give it its minimum of {kr('400 000 kr')}"

@@ -22,13 +22,14 @@ the commands that show a funding line ask for it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from kompalloc import ledger
 from kompalloc.allocation.caps import limit_applies
 from kompalloc.allocation.engine import allocate
 from kompalloc.allocation.results import Allocation, Grant
+from kompalloc.allocation.wording import kr
 from kompalloc.eligibility import own_limit
 from kompalloc.model import Application, Bundle, Pool
 from kompalloc.pooltree import PoolTree, build
@@ -299,3 +300,39 @@ def least(
 
 
 __all__ = ["FundingGap", "Move", "Target", "funding_gap", "funding_gaps", "least"]
+
+
+def _moves(moves: Sequence[Move], joiner: str, rooms: bool) -> str:
+    return joiner.join(
+        f"{kr(m.extra)} more in {m.label}"
+        + (
+            f" (it had {kr(max(m.room, 0))} left at its turn)"
+            if rooms and m.room is not None
+            else ""
+        )
+        for m in moves
+    )
+
+
+def _target_words(target: Target, what: str, rooms: bool = True) -> str:
+    if target.single:
+        return f"{_moves(target.single, ', or ', rooms)} would {what}"
+    if target.together:
+        together = _moves(target.together, " and ", rooms)
+        return f"no single cap would {what}: together, {together} would"
+    return f"no more money in its pools or limits would {what}"
+
+
+def gap_note(gap: FundingGap) -> str:
+    """The exact funding line in words: the least extra money, in which cap(s), that funds it."""
+    app = gap.application
+    full = gap.full
+    what = f"fund {app} in full" if full.amount >= gap.asked else (
+        f"give {app} {kr(full.amount)}, its own limit"
+    )
+    note = _target_words(full, what)
+    if gap.minimum is not None:
+        minimum = f"give it its minimum of {kr(gap.minimum.amount)}"
+        note += "; " + _target_words(gap.minimum, minimum, rooms=False)
+    return note
+

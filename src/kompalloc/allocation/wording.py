@@ -5,15 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from kompalloc.allocation.caps import MONEY_KINDS, Cap
 from kompalloc.allocation.results import Status
 from kompalloc.eligibility import Breach
 from kompalloc.money import format_kr
-
-if TYPE_CHECKING:
-    from kompalloc.allocation.gaps import FundingGap, Move, Target
 
 Decision = tuple[int, Status, str, str, str]
 """(amount, status, reason, detail, limit) as :class:`~kompalloc.allocation.results.Grant` has them."""
@@ -220,41 +216,6 @@ def funding_line(
         f"it got {kr(granted)} of {kr(min(upper, requested))}; "
         f"more money in {binding.label} could fund it",
     )
-
-
-def _moves(moves: Sequence[Move], joiner: str, rooms: bool) -> str:
-    return joiner.join(
-        f"{kr(m.extra)} more in {m.label}"
-        + (
-            f" (it had {kr(max(m.room, 0))} left at its turn)"
-            if rooms and m.room is not None
-            else ""
-        )
-        for m in moves
-    )
-
-
-def _target_words(target: Target, what: str, rooms: bool = True) -> str:
-    if target.single:
-        return f"{_moves(target.single, ', or ', rooms)} would {what}"
-    if target.together:
-        together = _moves(target.together, " and ", rooms)
-        return f"no single cap would {what}: together, {together} would"
-    return f"no more money in its pools or limits would {what}"
-
-
-def gap_note(gap: FundingGap) -> str:
-    """The exact funding line in words: the least extra money, in which cap(s), that funds it."""
-    app = gap.application
-    full = gap.full
-    what = f"fund {app} in full" if full.amount >= gap.asked else (
-        f"give {app} {kr(full.amount)}, its own limit"
-    )
-    note = _target_words(full, what)
-    if gap.minimum is not None:
-        minimum = f"give it its minimum of {kr(gap.minimum.amount)}"
-        note += "; " + _target_words(gap.minimum, minimum, rooms=False)
-    return note
 
 
 def earmarked(amount: int, group: str) -> Decision:

@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from kompalloc.allocation import Allocation, Status
-from kompalloc.allocation.wording import gap_note
+from kompalloc.allocation.gaps import gap_note
 from kompalloc.collation import norwegian_key
 from kompalloc.model import Bundle
 from kompalloc.money import format_kr
