@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kompalloc.diagnostics import Code
-from kompalloc.model import Application, Bundle, OrderBy, Pool
+from kompalloc.model import Application, Bundle, Institution, OrderBy, Pool, Scheme
 from kompalloc.money import format_kr, format_share
 
 
@@ -32,111 +32,143 @@ def breaches(bundle: Bundle, app: Application, chain: Sequence[Pool] = ()) -> li
     institution = bundle.institutions.get(app.institution)
     if scheme is None or institution is None:
         return []
-    out: list[Breach] = []
-    if institution.type not in scheme.institution_types:
-        out.append(
-            Breach(
-                Code.INELIGIBLE_INSTITUTION,
-                f"{institution.name} is a {institution.type}, which may not apply to "
-                f"{scheme.name} (allowed: {', '.join(scheme.institution_types)})",
-                "institution",
-                f"{institution.type} not eligible",
-            )
-        )
     root = chain[0] if chain else None
+    found = (
+        _institution_breach(scheme, institution),
+        _late_breach(scheme, root, app),
+        _partner_breach(scheme, app),
+        _cluster_breach(root, app),
+        _pool_institution_breach(root, institution),
+        _quantity_breach(scheme, app),
+        _score_breach(root, app),
+        _budget_breach(chain, app),
+    )
+    return [breach for breach in found if breach is not None]
+
+
+def _institution_breach(scheme: Scheme, institution: Institution) -> Breach | None:
+    """The breach when the institution's type may not apply to the scheme at all."""
+    if institution.type in scheme.institution_types:
+        return None
+    return Breach(
+        Code.INELIGIBLE_INSTITUTION,
+        f"{institution.name} is a {institution.type}, which may not apply to "
+        f"{scheme.name} (allowed: {', '.join(scheme.institution_types)})",
+        "institution",
+        f"{institution.type} not eligible",
+    )
+
+
+def _late_breach(scheme: Scheme, root: Pool | None, app: Application) -> Breach | None:
+    """The breach when the application came after the root pool's (or else the scheme's) deadline."""
     deadline = root.deadline if root is not None and root.deadline is not None else scheme.deadline
-    if deadline is not None and app.submitted > deadline:
-        whose = root.label if root is not None and root.deadline is not None else scheme.name
-        out.append(
-            Breach(
-                Code.LATE_SUBMISSION,
-                f"submitted {app.submitted.isoformat()}, after the deadline "
-                f"{deadline.isoformat()} of {whose}",
-                "submitted",
-                f"late ({app.submitted.isoformat()})",
-            )
-        )
-    missing: list[str] = []
-    if scheme.required_partners:
-        roles = {p.role for p in app.partners}
-        if app.companies:
-            roles.add("company")
-        missing = [role for role in scheme.required_partners if role not in roles]
-    if missing:
-        out.append(
-            Breach(
-                Code.MISSING_PARTNER,
-                f"{scheme.name} requires a partner in the role {' and '.join(missing)}",
-                "partners",
-                f"missing partner: {', '.join(missing)}",
-            )
-        )
-    if root is not None and root.clusters is not None and app.cluster not in root.clusters:
-        cluster = f"cluster '{app.cluster}'" if app.cluster else "an application without a cluster"
-        out.append(
-            Breach(
-                Code.CLUSTER_NOT_ELIGIBLE,
-                f"{cluster} is not eligible for pool {root.label} "
-                f"(eligible: {', '.join(root.clusters)})",
-                "cluster",
-                "cluster not eligible",
-            )
-        )
+    if deadline is None or app.submitted <= deadline:
+        return None
+    whose = root.label if root is not None and root.deadline is not None else scheme.name
+    return Breach(
+        Code.LATE_SUBMISSION,
+        f"submitted {app.submitted.isoformat()}, after the deadline "
+        f"{deadline.isoformat()} of {whose}",
+        "submitted",
+        f"late ({app.submitted.isoformat()})",
+    )
+
+
+def _partner_breach(scheme: Scheme, app: Application) -> Breach | None:
+    """The breach when a partner role the scheme requires is missing (a company counts as one)."""
+    if not scheme.required_partners:
+        return None
+    roles = {p.role for p in app.partners}
+    if app.companies:
+        roles.add("company")
+    missing = [role for role in scheme.required_partners if role not in roles]
+    if not missing:
+        return None
+    return Breach(
+        Code.MISSING_PARTNER,
+        f"{scheme.name} requires a partner in the role {' and '.join(missing)}",
+        "partners",
+        f"missing partner: {', '.join(missing)}",
+    )
+
+
+def _cluster_breach(root: Pool | None, app: Application) -> Breach | None:
+    """The breach when the root pool names its clusters and the application's is not one."""
+    if root is None or root.clusters is None or app.cluster in root.clusters:
+        return None
+    cluster = f"cluster '{app.cluster}'" if app.cluster else "an application without a cluster"
+    return Breach(
+        Code.CLUSTER_NOT_ELIGIBLE,
+        f"{cluster} is not eligible for pool {root.label} "
+        f"(eligible: {', '.join(root.clusters)})",
+        "cluster",
+        "cluster not eligible",
+    )
+
+
+def _pool_institution_breach(root: Pool | None, institution: Institution) -> Breach | None:
+    """The breach when the root pool names institution types and the institution's is not one."""
     eligible_types = root.institution_types if root is not None else None
-    if root is not None and eligible_types is not None and institution.type not in eligible_types:
-        out.append(
-            Breach(
-                Code.INSTITUTION_TYPE_NOT_IN_POOL,
-                f"{institution.type} is not eligible for pool {root.label} "
-                f"(eligible: {', '.join(eligible_types)})",
-                "institution",
-                f"{institution.type} not eligible for pool",
-            )
-        )
+    if root is None or eligible_types is None or institution.type in eligible_types:
+        return None
+    return Breach(
+        Code.INSTITUTION_TYPE_NOT_IN_POOL,
+        f"{institution.type} is not eligible for pool {root.label} "
+        f"(eligible: {', '.join(eligible_types)})",
+        "institution",
+        f"{institution.type} not eligible for pool",
+    )
+
+
+def _quantity_breach(scheme: Scheme, app: Application) -> Breach | None:
+    """The breach when the scheme sets a rate and the application lacks the quantity it needs."""
     needs = []
     has_rate = scheme.max_per_participant is not None or scheme.max_per_study_point is not None
     if has_rate and app.participants is None:
         needs.append("participants")
     if scheme.max_per_study_point is not None and app.study_points is None:
         needs.append("study_points")
-    if needs:
-        out.append(
-            Breach(
-                Code.MISSING_QUANTITY,
-                f"{scheme.name} sets a rate, so the application needs {' and '.join(needs)}",
-                "participants" if "participants" in needs else "study_points",
-                f"no {' or '.join(needs)} for the rate",
-            )
+    if not needs:
+        return None
+    return Breach(
+        Code.MISSING_QUANTITY,
+        f"{scheme.name} sets a rate, so the application needs {' and '.join(needs)}",
+        "participants" if "participants" in needs else "study_points",
+        f"no {' or '.join(needs)} for the rate",
+    )
+
+
+def _score_breach(root: Pool | None, app: Application) -> Breach | None:
+    """The breach when the root pool orders by score and the score is missing or too low."""
+    if root is None or root.order_by is not OrderBy.SCORE:
+        return None
+    if app.score is None:
+        return Breach(
+            Code.MISSING_SCORE,
+            f"pool {root.label} orders by score, and the application has none",
+            "score",
+            "no score",
         )
-    if root is not None and root.order_by is OrderBy.SCORE:
-        if app.score is None:
-            out.append(
-                Breach(
-                    Code.MISSING_SCORE,
-                    f"pool {root.label} orders by score, and the application has none",
-                    "score",
-                    "no score",
-                )
-            )
-        elif root.min_score is not None and app.score < root.min_score:
-            out.append(
-                Breach(
-                    Code.BELOW_MIN_SCORE,
-                    f"score {app.score} is below the minimum {root.min_score} of pool {root.label}",
-                    "score",
-                    f"score below {root.min_score}",
-                )
-            )
-    if app.budget is None and any(p.aid_intensity is not None for p in chain):
-        out.append(
-            Breach(
-                Code.MISSING_BUDGET,
-                "a pool it draws on limits grants to a share of the budget, and it gives no budget",
-                "budget",
-                "no budget for the aid intensity",
-            )
+    if root.min_score is not None and app.score < root.min_score:
+        return Breach(
+            Code.BELOW_MIN_SCORE,
+            f"score {app.score} is below the minimum {root.min_score} of pool {root.label}",
+            "score",
+            f"score below {root.min_score}",
         )
-    return out
+    return None
+
+
+def _budget_breach(chain: Sequence[Pool], app: Application) -> Breach | None:
+    """The breach when a pool limits grants to a share of the budget and there is no budget."""
+    if app.budget is not None or not any(p.aid_intensity is not None for p in chain):
+        return None
+    return Breach(
+        Code.MISSING_BUDGET,
+        "a pool it draws on limits grants to a share of the budget, and it gives no budget",
+        "budget",
+        "no budget for the aid intensity",
+    )
 
 
 def breaches_vary(bundle: Bundle, app: Application, chain: Sequence[Pool]) -> bool:

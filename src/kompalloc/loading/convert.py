@@ -73,7 +73,7 @@ class Reader:
 
     What a reader returns for a scalar depends on its text and whether it is plain, never on
     where it stands (which only its diagnostics mention), and the values are immutable; so
-    record_partial remembers the values read without a diagnostic, and reads a scalar it has
+    the reader remembers the values read without a diagnostic, and reads a scalar it has
     met before in the same field only once.
     """
 
@@ -346,7 +346,6 @@ class Reader:
             return None, False
         values: dict[str, Any] = {}
         ok = True
-        readers, out = self._readers, self.out
         splits = _comma_splits(node) if any(k[:1].isdigit() for k in node.items) else None
         for key, (key_node, child) in node.items.items():
             if splits is not None and key in splits:
@@ -358,22 +357,7 @@ class Reader:
                 if key in fields:
                     continue
             spec = fields.get(key)
-            made = readers.get(id(spec))
-            if made is None and spec is not None:
-                made = readers[id(spec)] = (spec, spec.read(self), {})
-            if made is not None:
-                if type(child) is not Scalar:
-                    value = made[1](child, f"{where}.{key}")
-                else:
-                    memo = made[2]
-                    text = child[:2]
-                    value = memo.get(text, _INVALID)
-                    if value is _INVALID:
-                        known = len(out)
-                        value = made[1](child, f"{where}.{key}")
-                        if value is not _INVALID and len(out) == known and len(memo) < _MEMO_SIZE:
-                            memo[text] = value
-            else:
+            if spec is None:
                 hint = did_you_mean(key, fields) or f"known keys: {', '.join(fields)}"
                 self.fail(
                     Code.UNKNOWN_KEY,
@@ -384,10 +368,38 @@ class Reader:
                 )
                 ok = False
                 continue
+            value = self._field(spec, child, f"{where}.{key}")
             if value is _INVALID:
                 ok = False
             else:
                 values[key] = value
+        has_required = self._has_required(node, where, fields, what, name)
+        return values, ok and has_required
+
+    def _field(self, spec: Field, child: Node, where: str) -> Any:
+        """One field's value read by its (cached) reader, remembering plain scalars that read
+        cleanly so repeated values are converted once."""
+        made = self._readers.get(id(spec))
+        if made is None:
+            made = self._readers[id(spec)] = (spec, spec.read(self), {})
+        if type(child) is not Scalar:
+            return made[1](child, where)
+        memo = made[2]
+        text = child[:2]
+        value = memo.get(text, _INVALID)
+        if value is _INVALID:
+            out = self.out
+            known = len(out)
+            value = made[1](child, where)
+            if value is not _INVALID and len(out) == known and len(memo) < _MEMO_SIZE:
+                memo[text] = value
+        return value
+
+    def _has_required(
+        self, node: Map, where: str, fields: dict[str, Field], what: str, name: str | None
+    ) -> bool:
+        """Whether the mapping has every required key (each missing one is reported)."""
+        ok = True
         for key in self._required_keys(fields):
             if key not in node.items:
                 named = what if name is None else f"{what.split(' ', 1)[-1]} '{name}'"
@@ -395,7 +407,7 @@ class Reader:
                     Code.MISSING_KEY, f"{named} is missing the required key '{key}'", node, where
                 )
                 ok = False
-        return values, ok
+        return ok
 
     def _comma_split(self, key: str, value: Node, rest: Scalar, where: str) -> None:
         assert isinstance(value, Scalar)

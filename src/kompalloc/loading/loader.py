@@ -208,6 +208,10 @@ def check_version(node: Node, out: list[Diagnostic]) -> bool:
     return False
 
 
+_EarlyReads = dict[tuple[str, str], tuple[list[Diagnostic], model.Entry | None, bool]]
+"""Entries converted while parsing, by (section, id): their diagnostics, entry and wholeness."""
+
+
 def read_file(name: str, collector: _Collector, out: list[Diagnostic]) -> None:
     """Read one file's sections into the collector."""
     text, problems = read_text(name)
@@ -215,7 +219,7 @@ def read_file(name: str, collector: _Collector, out: list[Diagnostic]) -> None:
     if text is None:
         return
     reader = Reader(out)
-    read: dict[tuple[str, str], tuple[list[Diagnostic], model.Entry | None, bool]] = {}
+    read: _EarlyReads = {}
 
     def read_now(section: str, id_node: Scalar, node: Node) -> Node:
         """Convert an entry as soon as it is parsed, keeping its diagnostics for later."""
@@ -230,13 +234,27 @@ def read_file(name: str, collector: _Collector, out: list[Diagnostic]) -> None:
 
     root, problems = parse(text, name, read_now)
     out.extend(problems)
+    top = _top_level(name, root, problems, out)
+    if top is None:
+        return
+    for key, (key_node, node) in top.items.items():
+        found = _section(key, key_node, node, out)
+        if found is not None:
+            section, entries = found
+            _read_section(section, entries, read, reader, collector, out)
+
+
+def _top_level(
+    name: str, root: Node | None, problems: list[Diagnostic], out: list[Diagnostic]
+) -> Map | None:
+    """The file's top-level mapping, or None after reporting an empty file or a non-mapping."""
     if root is None:
         if not problems:
             out.append(warning(Code.EMPTY_FILE, "file holds no data", file_span(name)))
-        return
+        return None
     if isinstance(root, Scalar) and root.plain and root.value in NULLS:
         out.append(warning(Code.EMPTY_FILE, "file holds no data", file_span(name)))
-        return
+        return None
     if not isinstance(root, Map):
         out.append(
             error(
@@ -245,45 +263,62 @@ def read_file(name: str, collector: _Collector, out: list[Diagnostic]) -> None:
                 root.span,
             )
         )
-        return
-    for key, (key_node, node) in root.items.items():
-        if key == "kompalloc":
-            check_version(node, out)
-            continue
-        try:
-            section = model.Section(key)
-        except ValueError:
-            hint = did_you_mean(key, TOP_LEVEL_KEYS) or f"sections are: {', '.join(TOP_LEVEL_KEYS)}"
-            out.append(
-                error(Code.UNKNOWN_KEY, f"unknown section '{key}'", key_node.span, key, hint)
+        return None
+    return root
+
+
+def _section(
+    key: str, key_node: Node, node: Node, out: list[Diagnostic]
+) -> tuple[model.Section, Map] | None:
+    """The section a top-level key names and its entries, or None for the version, an empty
+    section, or a key or value that is reported as wrong."""
+    if key == "kompalloc":
+        check_version(node, out)
+        return None
+    try:
+        section = model.Section(key)
+    except ValueError:
+        hint = did_you_mean(key, TOP_LEVEL_KEYS) or f"sections are: {', '.join(TOP_LEVEL_KEYS)}"
+        out.append(error(Code.UNKNOWN_KEY, f"unknown section '{key}'", key_node.span, key, hint))
+        return None
+    if isinstance(node, Scalar) and node.plain and node.value in NULLS:
+        return None  # an empty section, e.g. 'applications:' waiting to be filled
+    if not isinstance(node, Map):
+        out.append(
+            error(
+                Code.NOT_A_MAPPING,
+                f"section '{key}' must be a mapping from id to entry",
+                node.span,
+                key,
+                hint=f"write '{key}:' then one indented 'ID:' per entry",
             )
+        )
+        return None
+    return section, node
+
+
+def _read_section(
+    section: model.Section,
+    entries: Map,
+    read: _EarlyReads,
+    reader: Reader,
+    collector: _Collector,
+    out: list[Diagnostic],
+) -> None:
+    """Add a section's entries to the collector, whole, partial or broken, in file order."""
+    for entry_key, (id_node, entry_node) in entries.items.items():
+        early = read.pop((section.value, entry_key), None)
+        if early is None:
+            entry, whole = read_entry(section, id_node, entry_node, reader)
+        else:  # read while parsing: its diagnostics take their place here, in file order
+            problems, entry, whole = early
+            out.extend(problems)
+        if whole and entry is not None:
+            collector.add(section, entry)
             continue
-        if isinstance(node, Scalar) and node.plain and node.value in NULLS:
-            continue  # an empty section, e.g. 'applications:' waiting to be filled
-        if not isinstance(node, Map):
-            out.append(
-                error(
-                    Code.NOT_A_MAPPING,
-                    f"section '{key}' must be a mapping from id to entry",
-                    node.span,
-                    key,
-                    hint=f"write '{key}:' then one indented 'ID:' per entry",
-                )
-            )
-            continue
-        for entry_key, (id_node, entry_node) in node.items.items():
-            early = read.pop((key, entry_key), None)
-            if early is None:
-                entry, whole = read_entry(section, id_node, entry_node, reader)
-            else:  # read while parsing: its diagnostics take their place here, in file order
-                problems, entry, whole = early
-                out.extend(problems)
-            if whole and entry is not None:
-                collector.add(section, entry)
-                continue
-            collector.broken[section].add(entry_key)
-            if entry is not None:
-                collector.partial.append((section, entry))
+        collector.broken[section].add(entry_key)
+        if entry is not None:
+            collector.partial.append((section, entry))
 
 
 def load(

@@ -38,6 +38,7 @@ from kompalloc.money import ORE_PER_KRONE
 from kompalloc.reporting.tables import Cell, Column, Kind, Table
 
 if TYPE_CHECKING:
+    from openpyxl.styles import Alignment
     from openpyxl.worksheet.worksheet import Worksheet
 
 KRONER = "#,##0"
@@ -157,79 +158,120 @@ def _money_formats(table: Table) -> dict[int, str]:
 
 
 def _write_table(ws: Worksheet, table: Table) -> None:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    """One table on its worksheet: title, header, rows, totals, column widths and page setup."""
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.table import Table as SheetTable
-    from openpyxl.worksheet.table import TableStyleInfo
 
-    bold = Font(bold=True)
-    columns = table.columns
-    widths = [len(c.title) for c in columns]
-    money = _money_formats(table)
-    level = [c.key for c in columns].index(table.level) if table.level else None
+    sheet = _TableSheet(ws, table)
+    sheet.write_header()
+    last = HEADER_ROW
+    for last, row in enumerate(table.rows, start=HEADER_ROW + 1):
+        sheet.write_row(last, row, total=False)
+    sheet.mark_data(last)
+    if table.totals is not None:
+        sheet.write_row(last + 2, table.totals, total=True)
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    sheet.set_widths()
+    shown = 0
+    while shown < len(table.columns) and table.columns[shown].people:
+        shown += 1
+    _page_setup(ws, get_column_letter(max(shown, 1)), ws.max_row)
 
-    ws.cell(row=1, column=1, value=table.title).font = Font(bold=True, size=13)
-    header_fill = PatternFill("solid", fgColor="E7E6E6")
-    rule = Side(style="thin")
-    for i, column in enumerate(columns, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=i, value=column.title)
-        cell.font = bold
-        cell.fill = header_fill
-        cell.border = Border(bottom=rule)
-        numeric = column.kind is not Kind.TEXT
-        cell.alignment = Alignment(horizontal="right" if numeric else "left", wrap_text=True)
 
-    def put(row_number: int, row: tuple[Cell, ...], *, total: bool) -> None:
-        depth = row[level] if level is not None else None
-        for i, (raw, column) in enumerate(zip(row, columns, strict=True), start=1):
+class _TableSheet:
+    """Writes one table's cells to a worksheet, keeping the widest each column shows."""
+
+    def __init__(self, ws: Worksheet, table: Table) -> None:
+        self.ws = ws
+        self.table = table
+        self.columns = table.columns
+        self.widths = [len(c.title) for c in table.columns]
+        self.money = _money_formats(table)
+        self.level = [c.key for c in table.columns].index(table.level) if table.level else None
+
+    def write_header(self) -> None:
+        """The table's title in A1 and the bold, shaded column titles in the header row."""
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        ws = self.ws
+        ws.cell(row=1, column=1, value=self.table.title).font = Font(bold=True, size=13)
+        bold = Font(bold=True)
+        header_fill = PatternFill("solid", fgColor="E7E6E6")
+        rule = Side(style="thin")
+        for i, column in enumerate(self.columns, start=1):
+            cell = ws.cell(row=HEADER_ROW, column=i, value=column.title)
+            cell.font = bold
+            cell.fill = header_fill
+            cell.border = Border(bottom=rule)
+            numeric = column.kind is not Kind.TEXT
+            cell.alignment = Alignment(horizontal="right" if numeric else "left", wrap_text=True)
+
+    def write_row(self, row_number: int, row: tuple[Cell, ...], *, total: bool) -> None:
+        """One row of cells (bold above a rule when it is the totals), widening its columns."""
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+        from openpyxl.styles import Border, Font, Side
+
+        depth = row[self.level] if self.level is not None else None
+        for i, (raw, column) in enumerate(zip(row, self.columns, strict=True), start=1):
             value, fmt = cell_value(raw, column)
             if isinstance(value, str):
                 value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-            cell = ws.cell(row=row_number, column=i, value=value)
+            cell = self.ws.cell(row=row_number, column=i, value=value)
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"  # text from the input files is never a formula
             if fmt is not None:
-                cell.number_format = money.get(i - 1, fmt)
-            if isinstance(value, str) and column.kind is Kind.MONEY:
-                cell.alignment = Alignment(horizontal="right")  # an amount too big for a number
-            elif i == 1 and isinstance(depth, int) and depth > 0:
-                cell.alignment = Alignment(horizontal="left", indent=depth)
-            elif column.wrap:
-                cell.alignment = Alignment(wrap_text=True, vertical="top", indent=int(i > 1))
-            elif column.kind is Kind.TEXT and i > 1:
-                cell.alignment = Alignment(indent=1)  # apart from an amount on its left
+                cell.number_format = self.money.get(i - 1, fmt)
+            alignment = _alignment(value, column, i, depth)
+            if alignment is not None:
+                cell.alignment = alignment
             if total:
-                cell.font = bold
-                cell.border = Border(top=rule)
-            shown = _shown_width(value, money.get(i - 1, fmt)) + (
+                cell.font = Font(bold=True)
+                cell.border = Border(top=Side(style="thin"))
+            shown = _shown_width(value, self.money.get(i - 1, fmt)) + (
                 2 * depth if i == 1 and isinstance(depth, int) else 0
             )
-            widths[i - 1] = max(widths[i - 1], shown)
+            self.widths[i - 1] = max(self.widths[i - 1], shown)
 
-    last = HEADER_ROW
-    for last, row in enumerate(table.rows, start=HEADER_ROW + 1):
-        put(last, row, total=False)
-    end_column = get_column_letter(len(columns))
-    titles = [c.title for c in columns]
-    if table.rows and len(set(titles)) == len(titles):
-        data = SheetTable(
-            displayName=_table_name(table.key), ref=f"A{HEADER_ROW}:{end_column}{last}"
-        )
-        data.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
-        ws.add_table(data)
-    elif table.rows:
-        ws.auto_filter.ref = f"A{HEADER_ROW}:{end_column}{last}"
-    if table.totals is not None:
-        put(last + 2, table.totals, total=True)
-    ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    for i, width in enumerate(widths, start=1):
-        limit = WRAP_WIDTH if columns[i - 1].wrap else _MAX_WIDTH
-        ws.column_dimensions[get_column_letter(i)].width = min(max(width, 6) + 2, limit)
-    shown = 0
-    while shown < len(columns) and columns[shown].people:
-        shown += 1
-    _page_setup(ws, get_column_letter(max(shown, 1)), ws.max_row)
+    def mark_data(self, last: int) -> None:
+        """The rows as an Excel table (a filter only, when column titles repeat)."""
+        from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.table import Table as SheetTable
+        from openpyxl.worksheet.table import TableStyleInfo
+
+        if not self.table.rows:
+            return
+        end_column = get_column_letter(len(self.columns))
+        titles = [c.title for c in self.columns]
+        if len(set(titles)) == len(titles):
+            data = SheetTable(
+                displayName=_table_name(self.table.key), ref=f"A{HEADER_ROW}:{end_column}{last}"
+            )
+            data.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
+            self.ws.add_table(data)
+        else:
+            self.ws.auto_filter.ref = f"A{HEADER_ROW}:{end_column}{last}"
+
+    def set_widths(self) -> None:
+        """Each column as wide as its widest cell, within the limit for its kind."""
+        from openpyxl.utils import get_column_letter
+
+        for i, width in enumerate(self.widths, start=1):
+            limit = WRAP_WIDTH if self.columns[i - 1].wrap else _MAX_WIDTH
+            self.ws.column_dimensions[get_column_letter(i)].width = min(max(width, 6) + 2, limit)
+
+
+def _alignment(value: Any, column: Column, i: int, depth: Cell) -> Alignment | None:
+    """How a cell in (1-based) column ``i`` is aligned, or None for the default."""
+    from openpyxl.styles import Alignment
+
+    if isinstance(value, str) and column.kind is Kind.MONEY:
+        return Alignment(horizontal="right")  # an amount too big for a number
+    if i == 1 and isinstance(depth, int) and depth > 0:
+        return Alignment(horizontal="left", indent=depth)
+    if column.wrap:
+        return Alignment(wrap_text=True, vertical="top", indent=int(i > 1))
+    if column.kind is Kind.TEXT and i > 1:
+        return Alignment(indent=1)  # apart from an amount on its left
+    return None
 
 
 def _table_name(key: str) -> str:

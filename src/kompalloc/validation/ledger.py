@@ -7,14 +7,15 @@ the pipeline when there is one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 
 from kompalloc import ledger
 from kompalloc.diagnostics import Code, Diagnostic, error
-from kompalloc.model import Bundle, LedgerGrant, Section
+from kompalloc.model import Bundle, EarlierRound, LedgerGrant, Return, Section
 from kompalloc.money import format_kr
 from kompalloc.pooltree import PoolTree, descendants
+from kompalloc.source import Span
 from kompalloc.validation.rules import _reference
 
 
@@ -64,115 +65,142 @@ def ledger_references(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
 def returns(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
     """Withdrawals and repayments agree with their grants: status, amount, dates and year."""
     for grant in bundle.grants.values():
-        where = f"grants.{grant.id}"
-        if grant.status == "granted":
-            for key in ("returned", "returned_on", "returned_year"):
-                if getattr(grant, key) is not None:
-                    yield error(
-                        Code.RETURN_STATUS,
-                        f"'{key}' is set, but the grant's status is granted",
-                        grant.at(key),
-                        f"{where}.{key}",
-                        hint="write 'status: withdrawn' or 'status: repaid', or remove it",
-                    )
-            continue
-        if grant.returned_on is None:
+        yield from _grant_return(grant)
+    for earlier in bundle.earlier_rounds.values():
+        yield from _round_returns(earlier)
+
+
+def _grant_return(grant: LedgerGrant) -> Iterator[Diagnostic]:
+    """An earlier grant's return keys agree with its status, its decision date and its years."""
+    where = f"grants.{grant.id}"
+    if grant.status == "granted":
+        yield from _return_keys_on_granted(grant, where)
+        return
+    if grant.returned_on is None:
+        yield error(
+            Code.RETURN_STATUS,
+            f"the grant is {grant.status}, but not when: 'returned_on' is missing",
+            grant.at("status"),
+            f"{where}.status",
+            hint="add e.g. 'returned_on: 2021-10-01'",
+        )
+    elif grant.returned_on < grant.decided:
+        yield error(
+            Code.LEDGER_DATE_ORDER,
+            f"{grant.status} on {grant.returned_on}, before it was decided on {grant.decided}",
+            grant.at("returned_on"),
+            f"{where}.returned_on",
+        )
+    if grant.status == "withdrawn" and grant.returned is not None:
+        yield error(
+            Code.RETURN_STATUS,
+            "a withdrawn grant returns all of it: 'returned' is for repayments",
+            grant.at("returned"),
+            f"{where}.returned",
+            hint="remove 'returned', or write 'status: repaid'",
+        )
+    if grant.status == "repaid":
+        yield from _repayment(grant, where)
+
+
+def _return_keys_on_granted(grant: LedgerGrant, where: str) -> Iterator[Diagnostic]:
+    """A grant still granted sets none of the keys that describe a return."""
+    for key in ("returned", "returned_on", "returned_year"):
+        if getattr(grant, key) is not None:
             yield error(
                 Code.RETURN_STATUS,
-                f"the grant is {grant.status}, but not when: 'returned_on' is missing",
-                grant.at("status"),
-                f"{where}.status",
-                hint="add e.g. 'returned_on: 2021-10-01'",
+                f"'{key}' is set, but the grant's status is granted",
+                grant.at(key),
+                f"{where}.{key}",
+                hint="write 'status: withdrawn' or 'status: repaid', or remove it",
             )
-        elif grant.returned_on < grant.decided:
+
+
+def _repayment(grant: LedgerGrant, where: str) -> Iterator[Diagnostic]:
+    """A repaid grant says how much, to a year it has money in, and no more than that year's."""
+    if grant.returned is None:
+        yield error(
+            Code.RETURN_STATUS,
+            "the grant is repaid, but not how much: 'returned' is missing",
+            grant.at("status"),
+            f"{where}.status",
+            hint="add e.g. 'returned: 400 000 kr'",
+        )
+        return
+    years = sorted(grant.years)
+    year = grant.returned_year if grant.returned_year is not None else years[-1]
+    if year not in grant.years:
+        yield error(
+            Code.LEDGER_DATE_ORDER,
+            f"the repayment goes back to {year}, and the grant has no money in {year}",
+            grant.at("returned_year"),
+            f"{where}.returned_year",
+            hint=f"the grant has money in {', '.join(map(str, years))}",
+        )
+    elif grant.returned > grant.years[year]:
+        yield error(
+            Code.REPAID_OVER_GRANT,
+            f"repaid {format_kr(grant.returned)}, more than the {format_kr(grant.years[year])} "
+            f"granted for {year}",
+            grant.at("returned"),
+            f"{where}.returned",
+        )
+
+
+def _round_returns(earlier: EarlierRound) -> Iterator[Diagnostic]:
+    """An earlier round's returns name applications it granted money, with dates and amounts
+    that agree with the round."""
+    granted = {g.application: g.granted for g in earlier.grants if g.granted > 0}
+    for app, back in earlier.returns.items():
+        span = back.span or earlier.at("returns")
+        where = f"earlier_rounds.{earlier.id}.returns.{app}"
+        if earlier.grants and app not in granted:
+            yield error(
+                Code.RETURN_UNKNOWN_GRANT,
+                f"earlier round '{earlier.id}' granted no money to '{app}'",
+                span,
+                where,
+                hint="the decisions file lists the applications that got money",
+            )
+            continue
+        if back.returned_on < earlier.decided:
             yield error(
                 Code.LEDGER_DATE_ORDER,
-                f"{grant.status} on {grant.returned_on}, before it was decided on {grant.decided}",
-                grant.at("returned_on"),
+                f"{back.status} on {back.returned_on}, before the round was decided on {earlier.decided}",
+                span,
                 f"{where}.returned_on",
             )
-        if grant.status == "withdrawn" and grant.returned is not None:
-            yield error(
-                Code.RETURN_STATUS,
-                "a withdrawn grant returns all of it: 'returned' is for repayments",
-                grant.at("returned"),
-                f"{where}.returned",
-                hint="remove 'returned', or write 'status: repaid'",
-            )
-        if grant.status != "repaid":
-            continue
-        if grant.returned is None:
-            yield error(
-                Code.RETURN_STATUS,
-                "the grant is repaid, but not how much: 'returned' is missing",
-                grant.at("status"),
-                f"{where}.status",
-                hint="add e.g. 'returned: 400 000 kr'",
-            )
-            continue
-        years = sorted(grant.years)
-        year = grant.returned_year if grant.returned_year is not None else years[-1]
-        if year not in grant.years:
-            yield error(
-                Code.LEDGER_DATE_ORDER,
-                f"the repayment goes back to {year}, and the grant has no money in {year}",
-                grant.at("returned_year"),
-                f"{where}.returned_year",
-                hint=f"the grant has money in {', '.join(map(str, years))}",
-            )
-        elif grant.returned > grant.years[year]:
-            yield error(
-                Code.REPAID_OVER_GRANT,
-                f"repaid {format_kr(grant.returned)}, more than the {format_kr(grant.years[year])} "
-                f"granted for {year}",
-                grant.at("returned"),
-                f"{where}.returned",
-            )
-    for earlier in bundle.earlier_rounds.values():
-        granted = {g.application: g.granted for g in earlier.grants if g.granted > 0}
-        for app, back in earlier.returns.items():
-            span = back.span or earlier.at("returns")
-            where = f"earlier_rounds.{earlier.id}.returns.{app}"
-            if earlier.grants and app not in granted:
-                yield error(
-                    Code.RETURN_UNKNOWN_GRANT,
-                    f"earlier round '{earlier.id}' granted no money to '{app}'",
-                    span,
-                    where,
-                    hint="the decisions file lists the applications that got money",
-                )
-                continue
-            if back.returned_on < earlier.decided:
-                yield error(
-                    Code.LEDGER_DATE_ORDER,
-                    f"{back.status} on {back.returned_on}, before the round was decided on {earlier.decided}",
-                    span,
-                    f"{where}.returned_on",
-                )
-            if back.status == "withdrawn" and back.amount is not None:
-                yield error(
-                    Code.RETURN_STATUS,
-                    "a withdrawn grant returns all of it: 'amount' is for repayments",
-                    span,
-                    f"{where}.amount",
-                    hint="remove 'amount', or write 'status: repaid'",
-                )
-            elif back.status == "repaid" and back.amount is None:
-                yield error(
-                    Code.RETURN_STATUS,
-                    "repaid, but not how much: 'amount' is missing",
-                    span,
-                    where,
-                    hint="add e.g. 'amount: 400 000 kr'",
-                )
-            elif back.amount is not None and app in granted and back.amount > granted[app]:
-                yield error(
-                    Code.REPAID_OVER_GRANT,
-                    f"repaid {format_kr(back.amount)}, more than the {format_kr(granted[app])} "
-                    f"'{app}' was granted",
-                    span,
-                    f"{where}.amount",
-                )
+        yield from _round_return_amount(app, back, granted, span, where)
+
+
+def _round_return_amount(
+    app: str, back: Return, granted: Mapping[str, int], span: Span, where: str
+) -> Iterator[Diagnostic]:
+    """A return in an earlier round: an amount only when repaid, and no more than was granted."""
+    if back.status == "withdrawn" and back.amount is not None:
+        yield error(
+            Code.RETURN_STATUS,
+            "a withdrawn grant returns all of it: 'amount' is for repayments",
+            span,
+            f"{where}.amount",
+            hint="remove 'amount', or write 'status: repaid'",
+        )
+    elif back.status == "repaid" and back.amount is None:
+        yield error(
+            Code.RETURN_STATUS,
+            "repaid, but not how much: 'amount' is missing",
+            span,
+            where,
+            hint="add e.g. 'amount: 400 000 kr'",
+        )
+    elif back.amount is not None and app in granted and back.amount > granted[app]:
+        yield error(
+            Code.REPAID_OVER_GRANT,
+            f"repaid {format_kr(back.amount)}, more than the {format_kr(granted[app])} "
+            f"'{app}' was granted",
+            span,
+            f"{where}.amount",
+        )
 
 
 def room(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:

@@ -10,7 +10,16 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from kompalloc.diagnostics import Code, Diagnostic, did_you_mean, error, warning
 from kompalloc.eligibility import breaches, rate_cap
-from kompalloc.model import INSTITUTION_TYPES, Application, Bundle, Entry, Pool, Section
+from kompalloc.model import (
+    INSTITUTION_TYPES,
+    Application,
+    Bundle,
+    Entry,
+    Method,
+    Pool,
+    Section,
+    TiePolicy,
+)
 from kompalloc.money import format_kr
 from kompalloc.pooltree import PoolTree
 
@@ -319,47 +328,75 @@ ROOT_ONLY = (
 def allocation_settings(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
     """Methods, ties, apportionments, earmarks, units and limits make sense together."""
     # The allocation engine is imported only when a pool or an application needs it.
+    by_root = _applications_by_root(bundle, tree)
+    for pool in sorted(bundle.pools.values(), key=lambda p: p.id):
+        if pool.parent is not None:
+            yield from _root_only_keys(pool, tree)
+        else:
+            yield from _root_settings(bundle, pool, by_root.get(pool.id, []))
+    yield from _fixed_grants(bundle)
+    yield from _limit_references(bundle)
+
+
+def _applications_by_root(bundle: Bundle, tree: PoolTree) -> dict[str, list[Application]]:
+    """The applications each root pool allocates, by the root's id, in input order."""
     by_root: dict[str, list[Application]] = {}
     for app in bundle.applications.values():
         root = tree.roots.get((app.scheme, app.year))
         if root is not None:
             by_root.setdefault(root.id, []).append(app)
-    for pool in sorted(bundle.pools.values(), key=lambda p: p.id):
-        where = f"pools.{pool.id}"
-        if pool.parent is not None:
-            for key in ROOT_ONLY:
-                if getattr(pool, key) is not None:
-                    yield error(
-                        Code.ROOT_ONLY_KEY,
-                        f"only a root pool can set '{key}'; '{pool.id}' is a sub-pool",
-                        pool.at(key),
-                        f"{where}.{key}",
-                        hint=f"set it on the root pool '{tree.root_of.get(pool.id, pool.parent)}'",
-                    )
-            continue
-        if pool.unit == 0:
-            yield error(Code.ZERO_UNIT, "the rounding unit is 0", pool.at("unit"), f"{where}.unit")
-        if pool.ties == "refuse":
-            from kompalloc.allocation.ordering import order
+    return by_root
 
-            for tied in order(by_root.get(pool.id, []), pool).ties:
-                yield error(
-                    Code.TIED_APPLICATIONS,
-                    f"pool '{pool.id}' refuses ties, and {', '.join(tied)} are tied",
-                    pool.at("ties"),
-                    f"{where}.ties",
-                    hint="give them different ranks or a tie_break, or choose another tie policy",
-                )
-        method = pool.method or "priority"
-        yield from _apportionment(bundle, pool, method, where)
-        inner = pool.apportion.then if method == "apportion" and pool.apportion else method
-        if pool.earmarks and inner != "priority":
+
+def _root_only_keys(pool: Pool, tree: PoolTree) -> Iterator[Diagnostic]:
+    """A sub-pool sets none of the keys only a root pool can set."""
+    where = f"pools.{pool.id}"
+    for key in ROOT_ONLY:
+        if getattr(pool, key) is not None:
             yield error(
-                Code.EARMARK_NEEDS_PRIORITY,
-                f"earmarks work with the priority method, and '{pool.id}' uses {inner}",
-                pool.at("earmarks"),
-                f"{where}.earmarks",
+                Code.ROOT_ONLY_KEY,
+                f"only a root pool can set '{key}'; '{pool.id}' is a sub-pool",
+                pool.at(key),
+                f"{where}.{key}",
+                hint=f"set it on the root pool '{tree.root_of.get(pool.id, pool.parent)}'",
             )
+
+
+def _root_settings(bundle: Bundle, pool: Pool, apps: list[Application]) -> Iterator[Diagnostic]:
+    """A root pool's unit, tie policy, apportionment and earmarks work with its method."""
+    where = f"pools.{pool.id}"
+    if pool.unit == 0:
+        yield error(Code.ZERO_UNIT, "the rounding unit is 0", pool.at("unit"), f"{where}.unit")
+    if pool.tie_policy is TiePolicy.REFUSE:
+        yield from _refused_ties(pool, apps, where)
+    method = pool.allocation_method
+    yield from _apportionment(bundle, pool, method, where)
+    inner = pool.apportion.inner_method if method is Method.APPORTION and pool.apportion else method
+    if pool.earmarks and inner is not Method.PRIORITY:
+        yield error(
+            Code.EARMARK_NEEDS_PRIORITY,
+            f"earmarks work with the priority method, and '{pool.id}' uses {inner}",
+            pool.at("earmarks"),
+            f"{where}.earmarks",
+        )
+
+
+def _refused_ties(pool: Pool, apps: list[Application], where: str) -> Iterator[Diagnostic]:
+    """Each set of applications tied in a pool that refuses ties."""
+    from kompalloc.allocation.ordering import order
+
+    for tied in order(apps, pool).ties:
+        yield error(
+            Code.TIED_APPLICATIONS,
+            f"pool '{pool.id}' refuses ties, and {', '.join(tied)} are tied",
+            pool.at("ties"),
+            f"{where}.ties",
+            hint="give them different ranks or a tie_break, or choose another tie policy",
+        )
+
+
+def _fixed_grants(bundle: Bundle) -> Iterator[Diagnostic]:
+    """Fixed grants are within their requests and together overdraw no cap."""
     for app in bundle.applications.values():
         if app.fixed_grant is not None and app.fixed_grant > app.requested:
             yield error(
@@ -369,11 +406,11 @@ def allocation_settings(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
                 app.at("fixed_grant"),
                 f"applications.{app.id}.fixed_grant",
             )
-    fixed = any(app.fixed_grant is not None for app in bundle.applications.values())
-    if fixed:  # without fixed grants nothing can overdraw a cap
-        from kompalloc.allocation.engine import fixed_grant_overdrafts
+    if not any(app.fixed_grant is not None for app in bundle.applications.values()):
+        return  # without fixed grants nothing can overdraw a cap
+    from kompalloc.allocation.engine import fixed_grant_overdrafts
 
-    for cap, ids in fixed_grant_overdrafts(bundle) if fixed else ():
+    for cap, ids in fixed_grant_overdrafts(bundle):
         first = bundle.applications[ids[0]]
         yield error(
             Code.FIXED_GRANTS_OVER_CAP,
@@ -381,6 +418,10 @@ def allocation_settings(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
             first.at("fixed_grant"),
             f"applications.{first.id}.fixed_grant",
         )
+
+
+def _limit_references(bundle: Bundle) -> Iterator[Diagnostic]:
+    """Each limit's schemes, pools, clusters and institutions are loaded."""
     for limit in bundle.limits.values():
         for key, target in (
             ("schemes", Section.SCHEMES),
@@ -392,9 +433,12 @@ def allocation_settings(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
                 yield from _reference(bundle, limit, Section.LIMITS, key, target, value, i)
 
 
-def _apportionment(bundle: Bundle, pool: Pool, method: str, where: str) -> Iterator[Diagnostic]:
+def _apportionment(
+    bundle: Bundle, pool: Pool, method: Method, where: str
+) -> Iterator[Diagnostic]:
+    """An apportioning pool has apportion settings that name known groups; others have none."""
     spec = pool.apportion
-    if method == "apportion" and spec is None:
+    if method is Method.APPORTION and spec is None:
         yield error(
             Code.BAD_APPORTIONMENT,
             f"pool '{pool.id}' has method apportion but no 'apportion:' settings",
@@ -405,7 +449,7 @@ def _apportionment(bundle: Bundle, pool: Pool, method: str, where: str) -> Itera
         return
     if spec is None:
         return
-    if method != "apportion":
+    if method is not Method.APPORTION:
         yield warning(
             Code.BAD_APPORTIONMENT,
             f"'apportion:' has no effect: pool '{pool.id}' uses method {method}",
