@@ -370,8 +370,8 @@ EXPLANATIONS: dict[Code, tuple[str, str]] = {
         "check the application id against the decisions file",
     ),
     Code.GRANTS_OVER_ROOM: (
-        "earlier grants (with the committed lump sum) are more than a pool's cap in a budget year",
-        "check the grants and the cap; withdrawn and repaid money is already counted back",
+        "earlier grants (with the committed lump sum) are more than a pool's cap in a budget year, or earlier grants alone are more than a share, institution cap or limit they fall under (an error, as a fixed grant over a cap is: such a cap would start below zero)",
+        "check the grants and the cap, share or limit; withdrawn and repaid money is already counted back",
     ),
     Code.REPAID_OVER_GRANT: (
         "a repayment is more than the grant it repays (in its year)",

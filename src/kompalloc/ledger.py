@@ -3,7 +3,8 @@
 Earlier grants come from two places: the ``grants`` section (older rounds, multi-year frame
 grants, written by hand) and the decisions files of ``earlier_rounds`` (this year's spring
 round, read by the loader). Each grant, in each budget year it spreads over, counts against
-every pool of its chain, exactly as money granted in this round does; a withdrawn grant
+every pool of its chain, exactly as money granted in this round does (and every share and
+limit it falls under: :mod:`kompalloc.allocation.earlier`); a withdrawn grant
 returns all of it, a repaid one what was repaid. So, in every year and every pool:
 
     remaining = cap - committed - earlier grants + returned - granted now
@@ -50,6 +51,10 @@ class Line:
     returned_on: date | None = None
     span: Span | None = None
     """Where it is written: the grant's id, or the earlier round's id."""
+    institution: str | None = None
+    cluster: str | None = None
+    """Its institution and cluster, where known: they choose the shares and limits it counts
+    against besides its pools (see :mod:`kompalloc.allocation.earlier`)."""
 
     @property
     def net(self) -> int:
@@ -106,6 +111,8 @@ def grant_lines(bundle: Bundle, tree: PoolTree, grant: LedgerGrant) -> list[Line
                 grant.decided,
                 grant.returned_on if returned else None,
                 grant.span,
+                grant.institution,
+                grant.cluster,
             )
         )
     return out
@@ -139,6 +146,8 @@ def round_lines(bundle: Bundle, earlier: EarlierRound) -> list[Line]:
                 earlier.decided,
                 on,
                 earlier.span,
+                g.institution,
+                g.cluster,
             )
         )
     return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kompalloc import ledger
+from kompalloc.allocation import earlier
 from kompalloc.allocation.caps import Cap, Memo, claim_caps, sorted_limits
 from kompalloc.allocation.results import Allocation, Grant, Status
 from kompalloc.eligibility import own_limit
@@ -41,7 +41,7 @@ def bindings(bundle: Bundle, allocation: Allocation) -> dict[str, Binding]:
     """The binding cap of every application that got less than it asked for want of room in a
     cap (not for its own limits, its rules, the council or its exclusive group)."""
     tree = build(bundle)
-    committed = ledger.committed(bundle, tree)  # as the engine charges it
+    committed = earlier.committed_money(bundle, tree)  # as the engine charges it
     caps: dict[str, Cap] = {}
     memo = Memo(limits=sorted_limits(bundle))
     assert memo.limits is not None

@@ -67,7 +67,7 @@ def group_of(grouping: str, app: Application, institution_type: str | None) -> s
     if grouping == "cluster":
         return app.cluster
     if grouping == "institution":
-        return app.institution
+        return app.institution or None  # an earlier grant need not name one
     return institution_type
 
 
@@ -166,12 +166,15 @@ def claim_caps(
     bundle: Bundle,
     app: Application,
     chain: list[Pool],
-    kind: str,
+    kind: str | None,
     committed: dict[str, int],
     caps: dict[str, Cap],
     limits: tuple[Limit, ...],
 ) -> list[Cap]:
-    """Every shared cap the application is charged to, made where it is the first."""
+    """Every shared cap the application is charged to, made where it is the first.
+
+    A cap other than a pool starts with its room less the earlier grants charged to it, which
+    ``committed`` holds under the cap's key (see :mod:`kompalloc.allocation.earlier`)."""
     mine: list[Cap] = []
     for depth, pool in enumerate(chain):
         where = "pool" if depth == 0 else "sub-pool"
@@ -181,14 +184,13 @@ def claim_caps(
             room = pool.cap - committed[pool.id]
             cap = caps[key] = Cap(key, "pool", f"{where} exhausted", f"{where} {pool.label}", room)
         mine.append(cap)
-        if pool.institution_cap is not None:
+        if pool.institution_cap is not None and app.institution:
             key = f"institution_cap:{pool.id}:{app.institution}"
             cap = caps.get(key)
             if cap is None:
                 label = f"the institution cap of {where} {pool.label}"
-                cap = caps[key] = Cap(
-                    key, "institution_cap", "institution cap", label, pool.institution_cap
-                )
+                room = pool.institution_cap - committed.get(key, 0)
+                cap = caps[key] = Cap(key, "institution_cap", "institution cap", label, room)
             mine.append(cap)
         for grouping, share in (
             ("cluster", pool.max_share_per_cluster),
@@ -206,7 +208,8 @@ def claim_caps(
                     f"the {format_share(share)} share of {where} {pool.label} per {words} ({group})"
                 )
                 # A share is rounded down to whole øre.
-                cap = caps[key] = Cap(key, "share", f"{words} share", label, int(pool.cap * share))
+                room = int(pool.cap * share) - committed.get(key, 0)
+                cap = caps[key] = Cap(key, "share", f"{words} share", label, room)
             mine.append(cap)
     for position in index_limits(limits).candidates(app, chain, kind) if limits else ():
         limit = limits[position]
@@ -217,5 +220,9 @@ def claim_caps(
             continue
         key = f"limit:{limit.id}" + (f":{group}" if group else "")
         label = f"limit {limit.name or limit.id}" + (f" for {group}" if group else "")
-        mine.append(shared(caps, Cap(key, "limit", f"limit {limit.id}", label, limit.cap)))
+        cap = caps.get(key)
+        if cap is None:
+            room = limit.cap - committed.get(key, 0)
+            cap = caps[key] = Cap(key, "limit", f"limit {limit.id}", label, room)
+        mine.append(cap)
     return mine

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from operator import attrgetter
 
-from kompalloc import ledger
+from kompalloc.allocation import earlier
 from kompalloc.allocation.caps import Cap, Memo
 from kompalloc.allocation.claims import make_claim
 from kompalloc.allocation.filling import filling_round
@@ -66,8 +66,9 @@ def by_priority(root: Pool, method: Method) -> bool:
 
 def committed_money(bundle: Bundle, tree: PoolTree) -> dict[str, int]:
     """Each pool's committed money, its sub-pools' included: lump sums and earlier grants,
-    net of what came back (see :mod:`kompalloc.ledger`)."""
-    return ledger.committed(bundle, tree)
+    net of what came back (see :mod:`kompalloc.ledger`); and the earlier grants charged to
+    every other cap they fall under, by the cap's key (see :mod:`~kompalloc.allocation.earlier`)."""
+    return earlier.committed_money(bundle, tree)
 
 
 def _allocate(bundle: Bundle, methods: dict[str, str] | None, stories: bool) -> Allocation:
@@ -192,4 +193,5 @@ def fixed_grant_overdrafts(bundle: Bundle) -> list[tuple[Cap, list[str]]]:
         for cap in claim.caps:
             cap.room -= app.fixed_grant
             charged[cap.key].append(app.id)
-    return [(cap, charged[cap.key]) for cap in caps.values() if cap.room < 0]
+    # Caps no fixed grant is charged to are left out: earlier grants alone over a cap are KA805.
+    return [(cap, charged[cap.key]) for cap in caps.values() if cap.room < 0 and charged[cap.key]]

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 
 from kompalloc import ledger
+from kompalloc.allocation import earlier as earlier_caps
 from kompalloc.diagnostics import Code, Diagnostic, error
 from kompalloc.model import Bundle, EarlierRound, LedgerGrant, Return, Section
 from kompalloc.money import format_kr
@@ -204,7 +205,8 @@ def _round_return_amount(
 
 
 def room(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
-    """Earlier grants, net of returns and with the committed lump sum, fit every pool's cap."""
+    """Earlier grants, net of returns and with the committed lump sum, fit every pool's cap,
+    and every share, institution cap and limit they fall under."""
     if not bundle.grants and not bundle.earlier_rounds:
         return
     found = ledger.lines(bundle, tree)
@@ -230,6 +232,38 @@ def room(bundle: Bundle, tree: PoolTree) -> Iterator[Diagnostic]:
             f"pools.{pid}",
             hint="check the grants and the cap (withdrawn and repaid money is counted back)",
         )
+    for over in earlier_caps.charged(bundle, tree):
+        cap = over.cap
+        if over.net <= cap.room:
+            continue
+        line = over.lines[0]
+        grants = sorted({x.label for x in over.lines if x.net > 0})
+        years = sorted({x.year for x in over.lines})
+        yield error(
+            Code.GRANTS_OVER_ROOM,
+            f"earlier grants of {format_kr(over.net)} ({', '.join(grants)}; "
+            f"{', '.join(map(str, years))}) are more than {cap.label}, "
+            f"{format_kr(cap.room)}, by {format_kr(over.net - cap.room)}",
+            line.span or _cap_span(bundle, cap.key),
+            _cap_path(cap.key, line),
+            hint="earlier grants count against shares and limits as this round's do: check "
+            "the grants and the share or limit",
+        )
+
+
+def _cap_path(key: str, line: ledger.Line) -> str:
+    """Where the first earlier grant over a cap is written (the cap's key names the cap)."""
+    if line.source == ledger.GRANTS_SOURCE:
+        return f"grants.{line.grant}"
+    return f"earlier_rounds.{line.source}"
+
+
+def _cap_span(bundle: Bundle, key: str) -> Span:
+    """Where the cap is written: its limit, or the pool it is a share or cap of."""
+    kind, owner = key.split(":")[:2]
+    if kind == "limit" and owner in bundle.limits:
+        return bundle.limits[owner].span
+    return bundle.pools[owner].span
 
 
 def after_as_of(bundle: Bundle, day: date) -> list[Diagnostic]:
