@@ -380,7 +380,7 @@ class Rows:
             )
 
 
-def main() -> None:
+def main() -> None:  # noqa: PLR0915  (one row after another, in the order they print)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer repeats")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
