@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from kompalloc import model
-from kompalloc.importing.mapping import APPLICATION_FIELDS, Kind, kind_of
+from kompalloc.importing.mapping import APPLICATION_FIELDS, CellType, cell_type_of
 from kompalloc.importing.rows import Imported
 from kompalloc.money import format_kr
 from kompalloc.yamltext import quoted, scalar
@@ -28,7 +28,11 @@ def _value(key: str, value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
-        return quoted(format_kr(value, space=" ")) if kind_of(key) is Kind.MONEY else str(value)
+        return (
+            quoted(format_kr(value, space=" "))
+            if cell_type_of(key) is CellType.MONEY
+            else str(value)
+        )
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):

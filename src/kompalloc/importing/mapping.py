@@ -55,7 +55,7 @@ DEFAULT_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
 DELIMITERS = (";", ",", "\t", "|")
 
 
-class Kind(Enum):
+class CellType(Enum):
     """How a key's cells are read."""
 
     TEXT = "text"
@@ -67,25 +67,25 @@ class Kind(Enum):
     LIST = "list"
 
 
-def kind_of(key: str) -> Kind:
+def cell_type_of(key: str) -> CellType:
     """The kind of an application key, from the loader's own field table."""
     spec = APPLICATION_FIELDS.get(key)
     if spec is None:
-        return Kind.TEXT  # the id
+        return CellType.TEXT  # the id
     if spec.read is MONEY.read:
-        return Kind.MONEY
+        return CellType.MONEY
     if spec.read is DATE.read:
-        return Kind.DATE
+        return CellType.DATE
     if spec.read is BOOLEAN.read:
-        return Kind.BOOLEAN
+        return CellType.BOOLEAN
     if spec.read is DECIMAL.read:
-        return Kind.DECIMAL
+        return CellType.DECIMAL
     kind = spec.schema.get("type")
     if kind == "integer":
-        return Kind.INTEGER
+        return CellType.INTEGER
     if kind == "array":
-        return Kind.LIST
-    return Kind.TEXT
+        return CellType.LIST
+    return CellType.TEXT
 
 
 def normal(text: str) -> str:
@@ -287,7 +287,7 @@ class _MappingReader:
 
     def specs(self, key: str, node: Node, where: str) -> tuple[ColumnSpec, ...]:
         if isinstance(node, Seq):
-            if kind_of(key) is not Kind.LIST:
+            if cell_type_of(key) is not CellType.LIST:
                 self.fail(
                     Code.WRONG_TYPE,
                     f"only list keys (companies, partners, ...) can come from several columns, not '{key}'",
@@ -301,7 +301,7 @@ class _MappingReader:
         return (spec,) if spec is not None else ()
 
     def spec(self, key: str, node: Node, where: str) -> ColumnSpec | None:
-        kind = kind_of(key)
+        kind = cell_type_of(key)
         if isinstance(node, Scalar):
             name = self.r.text(node, where)
             if is_invalid(name):
@@ -349,7 +349,7 @@ class _MappingReader:
         return spec if ok else None
 
     def option(
-        self, key: str, kind: Kind, option: str, node: Node, where: str
+        self, key: str, kind: CellType, option: str, node: Node, where: str
     ) -> dict[str, Any] | None:
         """One option of a column spec as fields of ColumnSpec, or None after reporting it."""
         if option == "column":
@@ -361,14 +361,14 @@ class _MappingReader:
             value = self.r.choices(("error", "keep"), "choice")(node, where)
             return None if is_invalid(value) else {"keep_unmapped": value == "keep"}
         if option == "split":
-            if kind is not Kind.LIST:
+            if kind is not CellType.LIST:
                 return self.misplaced(
                     option, "list keys (companies, partners, target_groups)", node, where
                 )
             value = self.r.text(node, where)
             return None if is_invalid(value) else {"split": value}
         if option == "date_format":
-            if kind is not Kind.DATE:
+            if kind is not CellType.DATE:
                 return self.misplaced(option, "dates (submitted)", node, where)
             return self.date_formats(node, where)
         if key != "partners":
@@ -456,7 +456,7 @@ class _MappingReader:
             return COMPANY.read(self.r)
         if key == "partners":
             return self.r.text  # the partner's name; the column gives the role
-        if kind_of(key) is Kind.LIST:
+        if cell_type_of(key) is CellType.LIST:
             return self.r.ident  # target_groups
         return APPLICATION_FIELDS[key].read(self.r)
 

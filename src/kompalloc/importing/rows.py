@@ -19,7 +19,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from kompalloc.diagnostics import Code, Diagnostic, did_you_mean, error, has_errors, warning
-from kompalloc.importing.mapping import APPLICATION_FIELDS, ColumnSpec, ImportMapping, Kind, kind_of
+from kompalloc.importing.mapping import (
+    APPLICATION_FIELDS,
+    CellType,
+    ColumnSpec,
+    ImportMapping,
+    cell_type_of,
+)
 from kompalloc.importing.sheets import CellValue, Formula, Sheet, column_letter
 from kompalloc.loading.convert import Reader, is_invalid
 from kompalloc.loading.nodes import Bad, Map, Node, Scalar, Seq
@@ -68,13 +74,13 @@ def _is_number(value: CellValue) -> bool:
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
-def _native(kind: Kind, value: CellValue) -> bool:
+def _native(kind: CellType, value: CellValue) -> bool:
     """Whether a workbook cell already holds a value of the key's kind (TRUE for partial)."""
-    if kind is Kind.BOOLEAN:
+    if kind is CellType.BOOLEAN:
         return isinstance(value, bool)
-    if kind is Kind.DATE:
+    if kind is CellType.DATE:
         return isinstance(value, date)
-    return kind in (Kind.MONEY, Kind.INTEGER, Kind.DECIMAL) and _is_number(value)
+    return kind in (CellType.MONEY, CellType.INTEGER, CellType.DECIMAL) and _is_number(value)
 
 
 def _respan(node: Node, span: Span, plain: bool) -> Node:
@@ -313,9 +319,9 @@ class _Converter:
         row_span: Span,
     ) -> Node | None:
         """The key's value from its cells: None when empty, Bad when already reported."""
-        kind = kind_of(key)
+        kind = cell_type_of(key)
         where = f"row {number}.{key}"
-        if kind is Kind.LIST:
+        if kind is CellType.LIST:
             return self.list_node(key, specs, positions, number, cells, row_span)
         spec, index = specs[0], positions[0]
         if index is None:
@@ -333,7 +339,7 @@ class _Converter:
                 return Bad(span)
             mapped = spec.lookup(text)
             if mapped is not None:
-                return _respan(mapped, span, plain=kind is Kind.BOOLEAN)
+                return _respan(mapped, span, plain=kind is CellType.BOOLEAN)
             if not spec.keep_unmapped and not _native(kind, value):
                 self.unmapped(spec, text, span, where)
                 return Bad(span)
@@ -452,17 +458,19 @@ class _Converter:
             return value.isoformat()
         return str(value)
 
-    def typed(self, kind: Kind, spec: ColumnSpec, value: CellValue, span: Span, where: str) -> Node:
+    def typed(
+        self, kind: CellType, spec: ColumnSpec, value: CellValue, span: Span, where: str
+    ) -> Node:
         """A non-empty cell as a scalar the field's reader understands, or Bad after reporting."""
-        if kind is Kind.MONEY and _is_number(value):
+        if kind is CellType.MONEY and _is_number(value):
             assert isinstance(value, int | float | Decimal)
             return self.money(value, span, where)
-        if kind is Kind.DATE:
+        if kind is CellType.DATE:
             return self.day(spec, value, span, where)
-        if kind is Kind.BOOLEAN:
+        if kind is CellType.BOOLEAN:
             return self.boolean(value, span, where)
         if isinstance(value, timedelta | time) or (
-            isinstance(value, datetime | date) and kind is not Kind.TEXT
+            isinstance(value, datetime | date) and kind is not CellType.TEXT
         ):
             return self.fail(
                 Code.WRONG_TYPE,
@@ -474,7 +482,7 @@ class _Converter:
         text = self.text(value, span, where)
         if not isinstance(text, str):
             return Bad(span)
-        if kind is Kind.INTEGER and isinstance(value, str) and _GROUPED.fullmatch(text):
+        if kind is CellType.INTEGER and isinstance(value, str) and _GROUPED.fullmatch(text):
             text = re.sub(r"[ \u00a0\u202f]", "", text)  # '1 200' participants
         return Scalar(text, False, span)
 
