@@ -21,7 +21,7 @@ from kompalloc.collation import norwegian_key
 from kompalloc.model import Bundle
 from kompalloc.money import format_kr
 from kompalloc.pooltree import PoolTree, build, descendants
-from kompalloc.reporting.tables import Cell, Column, Kind, Table
+from kompalloc.reporting.tables import Cell, Column, Kind, Table, pool_walk, scheme_name
 
 
 def decided_grants(bundle: Bundle, allocation: Allocation) -> list[dict[str, Any]]:
@@ -59,24 +59,12 @@ def _sources(bundle: Bundle) -> list[tuple[str, str]]:
     return out
 
 
-def _scheme_name(bundle: Bundle, scheme_id: str | None) -> str:
-    scheme = bundle.schemes.get(scheme_id or "")
-    return scheme.name if scheme else str(scheme_id)
-
-
-def _walk(tree: PoolTree, pid: str, depth: int) -> list[tuple[int, str]]:
-    out = [(depth, pid)]
-    for child in tree.children.get(pid, ()):
-        out.extend(_walk(tree, child.id, depth + 1))
-    return out
-
-
 def _roots(bundle: Bundle, tree: PoolTree) -> list[str]:
     return [
         p.id
         for p in sorted(
             tree.roots.values(),
-            key=lambda p: (norwegian_key(_scheme_name(bundle, p.scheme)), p.year or 0),
+            key=lambda p: (norwegian_key(scheme_name(bundle, p.scheme)), p.year or 0),
         )
     ]
 
@@ -106,8 +94,8 @@ def budget_table(bundle: Bundle, allocation: Allocation) -> Table:
     totals = [0] * width
     for root_id in _roots(bundle, tree):
         root = bundle.pools[root_id]
-        scheme = _scheme_name(bundle, root.scheme)
-        for depth, pid in _walk(tree, root_id, 0):
+        scheme = scheme_name(bundle, root.scheme)
+        for depth, pid in pool_walk(tree, root_id, 0):
             pool = bundle.pools[pid]
             mine = earlier.get(pid)
             lump = sum(bundle.pools[d].committed for d in descendants(tree, pid))
@@ -166,11 +154,11 @@ def budget_clusters_table(bundle: Bundle, allocation: Allocation) -> Table:
     totals = [0, 0, 0, 0]
     for scheme, year, cid in sorted(
         sums,
-        key=lambda k: (norwegian_key(_scheme_name(bundle, k[0])), k[1], k[2] is None, name(k[2])),
+        key=lambda k: (norwegian_key(scheme_name(bundle, k[0])), k[1], k[2] is None, name(k[2])),
     ):
         earlier, returned, granted = sums[(scheme, year, cid)]
         amounts = [earlier, returned, granted, earlier - returned + granted]
-        rows.append((year, name(cid), _scheme_name(bundle, scheme), *amounts))
+        rows.append((year, name(cid), scheme_name(bundle, scheme), *amounts))
         totals = [t + a for t, a in zip(totals, amounts, strict=True)]
     total_row: tuple[Cell, ...] = (None, "Total", "", *totals)
     return Table("budget_clusters", "Budget by cluster", columns, tuple(rows), total_row)
@@ -183,7 +171,7 @@ def budget_notes(bundle: Bundle) -> list[str]:
     earlier = ledger.by_pool(ledger.lines(bundle, tree))
     notes = []
     for root_id in _roots(bundle, tree):
-        for _, pid in _walk(tree, root_id, 0):
+        for _, pid in pool_walk(tree, root_id, 0):
             mine = earlier.get(pid)
             if mine and mine.returned:
                 pool = bundle.pools[pid]
@@ -221,7 +209,7 @@ def ledger_table(bundle: Bundle) -> Table:
                 source,
                 line.grant,
                 line.label,
-                _scheme_name(bundle, line.scheme),
+                scheme_name(bundle, line.scheme),
                 line.year,
                 bundle.pools[line.pools[-1]].label if line.pools else "",
                 line.decided.isoformat(),

@@ -118,16 +118,16 @@ def pools_table(bundle: Bundle, allocation: Allocation, *, all_pools: bool = Fal
     totals = [0, 0, 0, 0, 0]
     roots = sorted(
         tree.roots.values(),
-        key=lambda p: (norwegian_key(_scheme_name(bundle, p.scheme)), p.year or 0),
+        key=lambda p: (norwegian_key(scheme_name(bundle, p.scheme)), p.year or 0),
     )
     for root in roots:
         if not all_pools and allocation.pools[root.id].applications == 0:
             continue
-        for depth, pid in _walk(tree, root.id, 0):
+        for depth, pid in pool_walk(tree, root.id, 0):
             r = allocation.pools[pid]
             pool = bundle.pools[pid]
             if depth == 0:
-                label = pool.name or f"{_scheme_name(bundle, root.scheme)} {root.year}"
+                label = pool.name or f"{scheme_name(bundle, root.scheme)} {root.year}"
                 parts.append(len(rows))
             else:
                 label = pool.label
@@ -167,15 +167,17 @@ def pools_table(bundle: Bundle, allocation: Allocation, *, all_pools: bool = Fal
     )
 
 
-def _scheme_name(bundle: Bundle, scheme_id: str | None) -> str:
+def scheme_name(bundle: Bundle, scheme_id: str | None) -> str:
+    """A scheme's name, or its id when the files do not define it."""
     scheme = bundle.schemes.get(scheme_id or "")
     return scheme.name if scheme else str(scheme_id)
 
 
-def _walk(tree: PoolTree, pid: str, depth: int) -> list[tuple[int, str]]:
+def pool_walk(tree: PoolTree, pid: str, depth: int) -> list[tuple[int, str]]:
+    """The pool and its sub-pools, depth first, each with its depth below ``pid``'s."""
     out = [(depth, pid)]
     for child in tree.children.get(pid, ()):
-        out.extend(_walk(tree, child.id, depth + 1))
+        out.extend(pool_walk(tree, child.id, depth + 1))
     return out
 
 
@@ -271,7 +273,7 @@ def applications_table(
         binding = (bound or {}).get(grant.application)
         app = bundle.applications[grant.application]
         root = bundle.pools.get(grant.pools[0]) if grant.pools else None
-        round_name = f"{_scheme_name(bundle, app.scheme)} {app.year}"
+        round_name = f"{scheme_name(bundle, app.scheme)} {app.year}"
         institution = bundle.institutions.get(app.institution)
         cluster = bundle.clusters.get(app.cluster) if app.cluster else None
         rows.append(
@@ -444,7 +446,7 @@ def rounds_table(
     rows: list[tuple[Cell, ...]] = []
     roots = sorted(
         tree.roots.values(),
-        key=lambda p: (norwegian_key(_scheme_name(bundle, p.scheme)), p.year or 0),
+        key=lambda p: (norwegian_key(scheme_name(bundle, p.scheme)), p.year or 0),
     )
     # One pass over the grants counts every round's statuses (not one pass per round).
     counts: dict[str, dict[Status, int]] = {}
@@ -507,7 +509,7 @@ def _gap_cells(gap: FundingGap | None) -> tuple[Cell, Cell, Cell, Cell]:
 def round_label(bundle: Bundle, root_id: str) -> str:
     """A root pool's name, or its scheme's name and year."""
     root = bundle.pools[root_id]
-    return root.name or f"{_scheme_name(bundle, root.scheme)} {root.year}"
+    return root.name or f"{scheme_name(bundle, root.scheme)} {root.year}"
 
 
 def group_name(bundle: Bundle, group: str) -> str:
