@@ -91,3 +91,27 @@ def test_the_project_file_sets_the_language(
 def test_an_unknown_language_is_a_usage_error(runner: CliRunner) -> None:
     result = invoke(runner, "report", *NATIONAL, "--lang", "de")
     assert result.exit_code == 2 and "--lang" in result.stderr
+
+
+def test_the_workbook_speaks_norwegian_with_lang_nb(runner: CliRunner, tmp_path: Path) -> None:
+    import openpyxl
+
+    sheets = {}
+    for lang in ("en", "nb"):
+        out = tmp_path / f"{lang}.xlsx"
+        result = invoke(
+            runner, "report", *NATIONAL, "--format", "xlsx", "--lang", lang, "-o", str(out)
+        )
+        assert result.exit_code == 0, result.output
+        sheets[lang] = openpyxl.load_workbook(out)["applications"]
+    en, nb = sheets["en"], sheets["nb"]
+    assert en["A1"].value == "Applications" and nb["A1"].value == "Søknader"
+    headers = [c.value for c in nb[2]]
+    assert "Innvilget" in headers and "Granted" not in headers
+    statuses = {row[headers.index("Status")] for row in nb.iter_rows(min_row=3, values_only=True)}
+    assert "innvilget" in statuses and "funded" not in statuses
+    # Amounts are the same numbers whatever the language.
+    column = [c.value for c in en[2]].index("Granted")
+    assert [r[column] for r in en.iter_rows(min_row=3, values_only=True)] == [
+        r[headers.index("Innvilget")] for r in nb.iter_rows(min_row=3, values_only=True)
+    ]

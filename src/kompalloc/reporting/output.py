@@ -12,7 +12,7 @@ from kompalloc.reporting.labels import Lang
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-    from kompalloc.reporting.tables import Table
+    from kompalloc.reporting.tables import Cell, Table
 
 FILE_WIDTH = 120
 """Width of Rich tables written to a file or a pipe (the CLI passes its own, the same)."""
@@ -181,7 +181,7 @@ def render_output(
         case Format.XLSX:
             from kompalloc.reporting.xlsx import xlsx_bytes
 
-            return xlsx_bytes(tables, document, notes=notes)
+            return xlsx_bytes([_in_words_of(t, lang) for t in tables], document, notes=notes)
         case _:
             assert_never(fmt)
 
@@ -334,3 +334,31 @@ def export_text(
             )
         case _:
             assert_never(kind)
+
+
+def _in_words_of(table: Table, lang: Lang) -> Table:
+    """The table with its title, column titles and worded cells (statuses, reasons, types,
+    roles) in ``lang``, for a workbook people read; keys and numbers stay as they are."""
+    from dataclasses import replace
+
+    from kompalloc.reporting import labels
+
+    if lang is Lang.EN:
+        return table
+    columns = tuple(replace(c, title=labels.word(c.title, lang)) for c in table.columns)
+    worded = [i for i, c in enumerate(table.columns) if c.vocab is not None]
+
+    def row_in_words(row: tuple[Cell, ...]) -> tuple[Cell, ...]:
+        cells = list(row)
+        for i in worded:
+            cell = cells[i]
+            if isinstance(cell, str):
+                cells[i] = labels.value(table.columns[i].vocab, cell, lang)
+        return tuple(cells)
+
+    return replace(
+        table,
+        title=labels.title(table.title, lang),
+        columns=columns,
+        rows=tuple(map(row_in_words, table.rows)),
+    )
