@@ -205,12 +205,25 @@ def lookup(cache: Cache, key: str, *, bundle: bool = True, whole: bool = False) 
     (a saved output holds only while the entry it was made from is whole)."""
     path = cache.folder / f"{key}{SUFFIX}"
     checked = bundle or whole
+    body_now = b""
     try:
         with path.open("rb") as handle:
             start = handle.read(_HEAD)
             size = int.from_bytes(start[-8:], "big") if len(start) == _HEAD else 0
             head = handle.read(size)
-            body = handle.read() if checked else b""
+            try:
+                secret = _secret(cache)
+            except OSError as exc:
+                cache._ignore(path, f"the cache key cannot be read ({exc})")
+                return None
+            body = handle.read() if bundle else b""
+            if bundle:
+                body_now = hmac.new(secret, body, "sha256").digest()
+            elif whole:  # checked a block at a time: never held whole
+                mac = hmac.new(secret, digestmod="sha256")
+                while block := handle.read(1 << 20):
+                    mac.update(block)
+                body_now = mac.digest()
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -219,14 +232,9 @@ def lookup(cache: Cache, key: str, *, bundle: bool = True, whole: bool = False) 
     if len(start) < _HEAD or not start.startswith(MAGIC) or len(head) != size:
         cache._ignore(path, "not a kompalloc cache entry, or cut short")
         return None
-    try:
-        secret = _secret(cache)
-    except OSError as exc:
-        cache._ignore(path, f"the cache key cannot be read ({exc})")
-        return None
     head_mac, body_mac = start[len(MAGIC) : len(MAGIC) + 32], start[len(MAGIC) + 32 : -8]
     if not hmac.compare_digest(head_mac, hmac.new(secret, head, "sha256").digest()) or (
-        checked and not hmac.compare_digest(body_mac, hmac.new(secret, body, "sha256").digest())
+        checked and not hmac.compare_digest(body_mac, body_now)
     ):
         cache._ignore(path, "its checksum does not match (corrupt, or not made by this cache)")
         return None
