@@ -97,7 +97,8 @@ def order(applications: Sequence[Application], pool: Pool, *, ties: bool = True)
             if unordered and keys[low][0]:  # _primary's tuple, led by 'no rank' (or 'no score')
                 continue
             members = apps[low:high]
-            tied.append(tuple(map(_ID, members)))
+            if ties:
+                tied.append(tuple(map(_ID, members)))
             if seed is not None:
                 apps[low:high] = sorted(members, key=lambda a: draw_key(seed, a.id))
     return Ordering(tuple(apps), tuple(tied), seed)
