@@ -98,6 +98,8 @@ class Prepared:
     """The pools of each group of rounds."""
     limits: dict[str, list[str]]
     """The limits of each group of rounds."""
+    members: dict[str, list[str]]
+    """The rounds of each group, in the order the engine decides them."""
 
 
 def prepare(bundle: Bundle, allocation: Allocation) -> Prepared:
@@ -114,7 +116,11 @@ def prepare(bundle: Bundle, allocation: Allocation) -> Prepared:
         if root is not None:
             pools.setdefault(linked.get(root, root), []).append(pid)
     committed = ledger.committed(bundle, tree)
-    return Prepared(tree, committed, by_root(bundle, tree), grants, linked, pools, limits)
+    members: dict[str, list[str]] = {}
+    for root in sorted(linked):
+        members.setdefault(linked[root], []).append(root)
+    apps = by_root(bundle, tree)
+    return Prepared(tree, committed, apps, grants, linked, pools, limits, members)
 
 
 def _groups(bundle: Bundle, tree: PoolTree) -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -183,14 +189,15 @@ def funding_gap(
     work = _reduced(bundle, allocation, prepared, round_id, grant)
     candidates = _candidates(bundle, app, chain)
     rooms = _rooms(bundle, prepared, round_id, grant)
+    guesses = {**_limit_guesses(bundle, prepared, round_id, grant, candidates), **rooms}
 
     def granted(raises: Mapping[str, int]) -> int:
         return allocate(_raised(work, raises), methods).by_application[app_id].granted
 
-    full = _target(candidates, rooms, upper, granted)
+    full = _target(candidates, rooms, guesses, upper, granted)
     minimum = None
     if app.partial and grant.granted == 0 and lower < upper:
-        minimum = _target(candidates, rooms, lower, granted)
+        minimum = _target(candidates, rooms, guesses, lower, granted)
     return FundingGap(round_id, app_id, app.requested, grant.granted, app.partial, full, minimum)
 
 
@@ -227,7 +234,7 @@ def _reduced(
     keep_all = bool(root.earmarks) or root.ties == "lottery" or grant.position is None
     before = set(info.order[: grant.position]) if not keep_all else set(info.order)
     group = prepared.linked.get(round_id, round_id)
-    rounds = [r for r, g in prepared.linked.items() if g == group] if bundle.limits else [round_id]
+    rounds = prepared.members.get(group, [round_id]) if bundle.limits else [round_id]
     applications: dict[str, Application] = {}
     for r in rounds:
         for app in prepared.apps.get(r, ()):
@@ -288,15 +295,62 @@ def _rooms(bundle: Bundle, prepared: Prepared, round_id: str, grant: Grant) -> d
     return rooms
 
 
+def _limit_guesses(
+    bundle: Bundle,
+    prepared: Prepared,
+    round_id: str,
+    grant: Grant,
+    candidates: Sequence[tuple[str, str]],
+) -> dict[str, int]:
+    """A guess at the room each limit over the application had at its turn: its cap less the
+    grants under it decided before it (fixed grants, rounds decided earlier, and its round's
+    order before it). Only where the search starts: earlier rounds' charges are left out."""
+    limits = [bundle.limits[key[6:]] for key, _ in candidates if key.startswith("limit:")]
+    if not limits:
+        return {}
+    used = dict.fromkeys((lim.id for lim in limits), 0)
+    group = prepared.linked.get(round_id, round_id)
+    for r in prepared.members.get(group, [round_id]):
+        for other in prepared.grants.get(r, ()):
+            if not other.granted or other.application == grant.application:
+                continue
+            if not (
+                other.limit == "fixed"
+                or r < round_id
+                or (
+                    r == round_id
+                    and other.position is not None
+                    and grant.position is not None
+                    and other.position < grant.position
+                )
+            ):
+                continue
+            app = bundle.applications.get(other.application)
+            if app is None:
+                continue
+            chain = [bundle.pools[pid] for pid in other.pools]
+            institution = bundle.institutions.get(app.institution)
+            kind = institution.type if institution else None
+            for lim in limits:
+                if limit_applies(lim, app, chain, kind):
+                    used[lim.id] += other.granted
+    return {f"limit:{lim.id}": lim.cap - used[lim.id] for lim in limits}
+
+
 # --- the search -----------------------------------------------------------------------------
 
 
 def _target(
     candidates: list[tuple[str, str]],
     rooms: Mapping[str, int],
+    guesses: Mapping[str, int],
     amount: int,
     granted: Callable[[Mapping[str, int]], int],
 ) -> Target:
+    """What gives the application ``amount``: the least raise of each cap that alone does, or
+    the caps to raise together. ``rooms`` are the pools' rooms at its turn (told in words);
+    ``guesses`` the rooms of every cap as far as they can be guessed, where the search starts
+    (a wrong guess costs steps, never exactness)."""
     ceiling = _ceiling(amount, rooms)
 
     def funds(raises: Mapping[str, int]) -> bool:
@@ -305,7 +359,8 @@ def _target(
     single = []
     for key, label in candidates:
         room = rooms.get(key)
-        lower = max(amount - room, 1) if room is not None else 1
+        guess = guesses.get(key)
+        lower = max(amount - guess, 1) if guess is not None else 1
         extra = least({}, key, lower, ceiling, funds)
         if extra is not None:
             # its room is told only where it fell short (not when a share of it bound)
@@ -332,7 +387,7 @@ def _target(
                 del together[key]  # the others do it without this one
                 moved = True
                 continue
-            room = rooms.get(key)
+            room = guesses.get(key)
             guess = max(amount - room, 1) if room is not None else 1
             found = least(others, key, min(guess, together[key]), together[key], funds)
             assert found is not None  # together[key] funds it with the others
