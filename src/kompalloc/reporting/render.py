@@ -58,19 +58,25 @@ def text_cell(
     return str(cell)
 
 
-def section_totals(table: Table, rows: Sequence[tuple[Cell, ...]]) -> tuple[Cell, ...]:
-    """Totals of one section: money and counts summed, shares recomputed, text left empty."""
-    out: list[Cell] = []
-    for i, column in enumerate(table.columns):
-        values = [row[i] for row in rows]
-        if column.kind in (Kind.MONEY, Kind.COUNT):
-            out.append(sum(v for v in values if isinstance(v, int)))
-        elif column.kind is Kind.SHARE:
-            pairs = [v for v in values if isinstance(v, tuple)]
-            out.append((sum(p[0] for p in pairs), sum(p[1] for p in pairs)))
-        else:
-            out.append("Total" if i == 0 else "")  # translated where it is shown
-    return tuple(out)
+def section_totals(
+    table: Table, rows: Sequence[tuple[Cell, ...]], only: Sequence[int] | None = None
+) -> tuple[Cell, ...]:
+    """Totals of one section: money and counts summed, shares recomputed, text left empty;
+    with ``only``, just those columns' (the others None)."""
+    wanted = range(len(table.columns)) if only is None else set(only)
+    return tuple(
+        _column_total(column, [row[i] for row in rows], i) if i in wanted else None
+        for i, column in enumerate(table.columns)
+    )
+
+
+def _column_total(column: Column, values: Sequence[Cell], i: int) -> Cell:
+    if column.kind in (Kind.MONEY, Kind.COUNT):
+        return sum(v for v in values if isinstance(v, int))
+    if column.kind is Kind.SHARE:
+        pairs = [v for v in values if isinstance(v, tuple)]
+        return (sum(p[0] for p in pairs), sum(p[1] for p in pairs))
+    return "Total" if i == 0 else ""  # translated where it is shown
 
 
 def _sections(table: Table) -> list[tuple[str | None, int, int]]:
@@ -242,7 +248,8 @@ class FastTable:
         text = "".join([s if type(s) is str else s.text for s in lines])  # type: ignore[union-attr]
         # Columns that cannot be narrower than their longest number make lines wider than a
         # very narrow console (below the 60 columns the layout is made for); Rich crops those.
-        if any(len(line) > console.width for line in text.split("\n")):
+        # (Console.width asks the terminal each time: asked once.)
+        if max(map(len, text.split("\n"))) > console.width:
             return None
         return text
 
@@ -349,9 +356,11 @@ def _render_fast(  # noqa: C901, PLR0915
     merge = console.color_system is None and not console.record and not console.legacy_windows
     pads = [(0, 0 if i == last else 1, 0, 0) for i in range(count)]
     rows = table.rows
+    # Each column's distinct texts, in the order they first come.
+    distinct = [list(dict.fromkeys([row[i] for row in rows])) for i in range(count)]
     plain: dict[str, bool] = {}
-    for row in rows:
-        for text in row:
+    for texts in distinct:
+        for text in texts:
             if text not in plain:
                 plain[text] = _plain(text)
 
@@ -364,8 +373,7 @@ def _render_fast(  # noqa: C901, PLR0915
             continue
         cells = [column.header, *([column.footer] if table.show_footer else [])]
         longest = ""
-        for row in rows:
-            text = row[i]
+        for text in distinct[i]:
             if not plain[text]:
                 cells.append(text)
             elif len(text) > len(longest):
@@ -452,7 +460,9 @@ def _render_fast(  # noqa: C901, PLR0915
         divider(the_box.mid_vertical),
         divider(the_box.mid_vertical if table.show_footer else the_box.foot_vertical),
     )
-    yield from _body(table, console, widths, pads, cell_options, plain, dividers, merge, as_text)
+    yield from _body(
+        table, console, widths, pads, cell_options, distinct, plain, dividers, merge, as_text
+    )
 
     if table.show_footer:
         yield Segment(the_box.get_row(widths, "foot", edge=False), border)
@@ -467,12 +477,13 @@ def _render_fast(  # noqa: C901, PLR0915
         yield from console.render(caption, render_options.update(justify="left"))
 
 
-def _body(  # noqa: C901  (Rich's _render body loop, step by step, as _render_fast)
+def _body(  # Rich's _render body loop, step by step, as _render_fast
     table: FastTable,
     console: Console,
     widths: list[int],
     pads: list[tuple[int, int, int, int]],
     cell_options: list[ConsoleOptions],
+    distinct: list[list[str]],
     plain: dict[str, bool],
     dividers: tuple[Segment, Segment],
     merge: bool,
@@ -504,49 +515,35 @@ def _body(  # noqa: C901  (Rich's _render body loop, step by step, as _render_fa
         lines = [Segment.adjust_line_length(line, width) for line in rendered]
         return lines or [[Segment(" " * width, style)]]
 
-    made = [
-        {text: lines_of(i, text) for text in {row[i] for row in rows}} for i in range(len(widths))
-    ]
-    # Rich's align_top: a cell with fewer lines than its row gets blank lines under it.
-    blanks = [[Segment(" " * width, style)] for width in widths]
-    tall = any(len(lines) > 1 for cells in made for lines in cells.values())
-
     def line_texts(lines: list[list[Segment]]) -> list[str]:
         return ["".join(segment.text for segment in line) for line in lines]
 
     if merge:
-        texts = [{text: line_texts(lines) for text, lines in cells.items()} for cells in made]
-        blank_texts = [blank[0].text for blank in blanks]
-        if not tall:
-            firsts = [{text: lines[0] for text, lines in cells.items()} for cells in texts]
-            for sep, part in ((dividers[0].text, rows[:-1]), (dividers[1].text, rows[-1:])):
-                join = sep.join
-                if as_text:  # plain text: each line a string, its newline included
-                    yield from [
-                        join([first[cell] for first, cell in zip(firsts, row, strict=True)]) + "\n"
-                        for row in part
-                    ]
-                    continue
-                for row in part:
-                    yield Segment(
-                        join([first[text] for first, text in zip(firsts, row, strict=True)])
-                    )
-                    yield new_line
+        # No styles show: each cell's lines as strings, a plain cell that fits padded by hand.
+        def texts_of(i: int, text: str) -> list[str]:
+            content = widths[i] - pads[i][1]
+            if plain[text] and len(text) <= content:
+                padded = text.rjust(content) if table.columns[i].right else text.ljust(content)
+                return [padded + " " * pads[i][1]]
+            return line_texts(lines_of(i, text))
+
+        texts = [{text: texts_of(i, text) for text in cells} for i, cells in enumerate(distinct)]
+        body = _merged_lines(
+            rows, texts, [" " * width for width in widths], dividers[0].text, dividers[1].text
+        )
+        if as_text:  # plain text: the body as one string, each line ending in a newline
+            body.append("")
+            yield "\n".join(body)
             return
-        for n, row in enumerate(rows):
-            join = dividers[n == len(rows) - 1].text.join
-            strings = [column[text] for column, text in zip(texts, row, strict=True)]
-            for line_no in range(max(map(len, strings))):
-                yield Segment(
-                    join(
-                        [
-                            lines[line_no] if line_no < len(lines) else blank_texts[i]
-                            for i, lines in enumerate(strings)
-                        ]
-                    )
-                )
-                yield new_line
+        for line in body:
+            yield Segment(line)
+            yield new_line
         return
+
+    made = [{text: lines_of(i, text) for text in cells} for i, cells in enumerate(distinct)]
+    # Rich's align_top: a cell with fewer lines than its row gets blank lines under it.
+    blanks = [[Segment(" " * width, style)] for width in widths]
+    tall = any(len(lines) > 1 for cells in made for lines in cells.values())
 
     last = len(widths) - 1
     for n, row in enumerate(rows):
@@ -558,6 +555,44 @@ def _body(  # noqa: C901  (Rich's _render body loop, step by step, as _render_fa
                 if i != last:
                     yield between
             yield new_line
+
+
+def _merged_lines(
+    rows: Sequence[Sequence[str]],
+    texts: list[dict[str, list[str]]],
+    blanks: list[str],
+    between: str,
+    last_between: str,
+) -> list[str]:
+    """The body's lines, without their newlines, from each column's lines of each of its
+    texts: the cells of a line joined by ``between`` (``last_between`` in the last row's), a
+    cell with fewer lines than its row blank under them (Rich's align_top)."""
+    firsts = [{text: lines[0] for text, lines in column.items()} for column in texts]
+    # Per column, the texts of more than one line (a row without any is one line).
+    tall = [
+        (i, {text for text, lines in column.items() if len(lines) > 1})
+        for i, column in enumerate(texts)
+    ]
+    tall = [(i, many) for i, many in tall if many]
+    out: list[str] = []
+    add = out.append
+    for sep, part in ((between, rows[:-1]), (last_between, rows[-1:])):
+        join = sep.join
+        for row in part:
+            if tall and any(row[i] in many for i, many in tall):
+                strings = [column[text] for column, text in zip(texts, row, strict=True)]
+                for line_no in range(max(map(len, strings))):
+                    add(
+                        join(
+                            [
+                                lines[line_no] if line_no < len(lines) else blanks[i]
+                                for i, lines in enumerate(strings)
+                            ]
+                        )
+                    )
+            else:
+                add(join([first[text] for first, text in zip(firsts, row, strict=True)]))
+    return out
 
 
 MNOK_STEP = 10_000_000
@@ -605,20 +640,18 @@ def _people_sections(
     spans = _sections(table) if sectioned else [(None, 0, len(table.rows))]
     for label, start, end in spans:
         rows = table.rows[start:end]
-        totals = table.totals if label is None else section_totals(table, rows)
+        totals = table.totals if label is None else section_totals(table, rows, keep)
         parts = table.parts if label is None else None
         columns: list[list[str]] = []
         footers: list[str] = []
         for i in keep:
             column = table.columns[i]
-            memo: dict[Cell, str] = {}
-            texts = []
-            for row in rows:
-                cell = row[i]
-                text = memo.get(cell)
-                if text is None:
-                    text = memo[cell] = text_cell(cell, column, unit=False, money=money, lang=lang)
-                texts.append(text)
+            cells = [row[i] for row in rows]
+            memo = {
+                cell: text_cell(cell, column, unit=False, money=money, lang=lang)
+                for cell in dict.fromkeys(cells)
+            }
+            texts = list(map(memo.__getitem__, cells))
             total_cell = totals[i] if totals else None
             if money == "mnok" and column.kind is Kind.MONEY and isinstance(total_cell, int):
                 which = range(len(rows)) if parts is None else parts
@@ -708,14 +741,14 @@ def rich_tables(
                         w if fixed else None,
                     )
                 )
-            wraps = [table.columns[keep[n]].wrap and fixed for n in part]
-            rows = [
-                tuple(
-                    layout.wrap(row[n], w) if wrapping else row[n]
-                    for n, w, wrapping in zip(part, widths, wraps, strict=True)
-                )
-                for row in section.rows
-            ]
+            rows = _part_rows(
+                section.rows,
+                part,
+                [
+                    w if table.columns[keep[n]].wrap and fixed else None
+                    for n, w in zip(part, widths, strict=True)
+                ],
+            )
             out.append(
                 FastTable(
                     labels.part_title(heading, k, len(fit.parts), lang)
@@ -728,6 +761,23 @@ def rich_tables(
                 )
             )
     return out
+
+
+def _part_rows(
+    rows: Sequence[tuple[str, ...]], part: Sequence[int], wraps: Sequence[int | None]
+) -> list[tuple[str, ...]]:
+    """The texts of the columns ``part`` of each row, those with a width in ``wraps`` wrapped to
+    it (each distinct text once)."""
+    from kompalloc.reporting import layout
+
+    columns: list[Sequence[str]] = []
+    for n, width in zip(part, wraps, strict=True):
+        texts = [row[n] for row in rows]
+        if width is not None:
+            wrapped = {text: layout.wrap(text, width) for text in set(texts)}
+            texts = list(map(wrapped.__getitem__, texts))
+        columns.append(texts)
+    return list(zip(*columns, strict=True)) if columns else [() for _ in rows]
 
 
 def _stacked(
