@@ -57,8 +57,8 @@ def emit(
     from kompalloc.reporting.output import (
         chosen_tables,
         csv_table,
+        people_text,
         people_view,
-        plain_text,
         stream_output,
     )
 
@@ -88,10 +88,9 @@ def emit(
     if fmt is Format.TABLE and output is None and plain(sys.stdout):
         # A pipe or a file: no colour, so the text is made without Rich's printing.
         width = console().width
-        shown = people_view(
-            tables, money, width, extra=extra, notes=notes, footer=footer, lang=chosen
+        write_stdout(
+            people_text(tables, money, width, extra=extra, notes=notes, footer=footer, lang=chosen)
         )
-        write_stdout(plain_text(shown, width))
         return
     if fmt is Format.TABLE and output is None:
         with stdout_console() as out:

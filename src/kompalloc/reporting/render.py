@@ -356,8 +356,9 @@ def _render_fast(  # noqa: C901, PLR0915
     merge = console.color_system is None and not console.record and not console.legacy_windows
     pads = [(0, 0 if i == last else 1, 0, 0) for i in range(count)]
     rows = table.rows
-    # Each column's distinct texts, in the order they first come.
-    distinct = [list(dict.fromkeys([row[i] for row in rows])) for i in range(count)]
+    # Each column's cells, and its distinct texts in the order they first come.
+    by_column = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+    distinct = [list(dict.fromkeys(cells)) for cells in by_column]
     plain: dict[str, bool] = {}
     for texts in distinct:
         for text in texts:
@@ -461,7 +462,17 @@ def _render_fast(  # noqa: C901, PLR0915
         divider(the_box.mid_vertical if table.show_footer else the_box.foot_vertical),
     )
     yield from _body(
-        table, console, widths, pads, cell_options, distinct, plain, dividers, merge, as_text
+        table,
+        console,
+        widths,
+        pads,
+        cell_options,
+        by_column,
+        distinct,
+        plain,
+        dividers,
+        merge,
+        as_text,
     )
 
     if table.show_footer:
@@ -483,6 +494,7 @@ def _body(  # Rich's _render body loop, step by step, as _render_fast
     widths: list[int],
     pads: list[tuple[int, int, int, int]],
     cell_options: list[ConsoleOptions],
+    by_column: Sequence[Sequence[str]],
     distinct: list[list[str]],
     plain: dict[str, bool],
     dividers: tuple[Segment, Segment],
@@ -529,7 +541,7 @@ def _body(  # Rich's _render body loop, step by step, as _render_fast
 
         texts = [{text: texts_of(i, text) for text in cells} for i, cells in enumerate(distinct)]
         body = _merged_lines(
-            rows, texts, [" " * width for width in widths], dividers[0].text, dividers[1].text
+            by_column, texts, [" " * width for width in widths], dividers[0].text, dividers[1].text
         )
         if as_text:  # plain text: the body as one string, each line ending in a newline
             body.append("")
@@ -558,41 +570,50 @@ def _body(  # Rich's _render body loop, step by step, as _render_fast
 
 
 def _merged_lines(
-    rows: Sequence[Sequence[str]],
+    by_column: Sequence[Sequence[str]],
     texts: list[dict[str, list[str]]],
     blanks: list[str],
     between: str,
     last_between: str,
 ) -> list[str]:
-    """The body's lines, without their newlines, from each column's lines of each of its
-    texts: the cells of a line joined by ``between`` (``last_between`` in the last row's), a
-    cell with fewer lines than its row blank under them (Rich's align_top)."""
-    firsts = [{text: lines[0] for text, lines in column.items()} for column in texts]
-    # Per column, the texts of more than one line (a row without any is one line).
-    tall = [
-        (i, {text for text, lines in column.items() if len(lines) > 1})
-        for i, column in enumerate(texts)
+    """The body's lines, without their newlines, from each column's cells (``by_column``) and
+    its lines of each of its texts: the cells of a line joined by ``between``
+    (``last_between`` in the last row's), a cell with fewer lines than its row blank under
+    them (Rich's align_top). Made a column at a time; the rows of more than one line after."""
+    if not by_column or not by_column[0]:
+        return []
+    firsts = [
+        list(map({text: lines[0] for text, lines in column.items()}.__getitem__, cells))
+        for column, cells in zip(texts, by_column, strict=True)
     ]
-    tall = [(i, many) for i, many in tall if many]
-    out: list[str] = []
-    add = out.append
-    for sep, part in ((between, rows[:-1]), (last_between, rows[-1:])):
-        join = sep.join
-        for row in part:
-            if tall and any(row[i] in many for i, many in tall):
-                strings = [column[text] for column, text in zip(texts, row, strict=True)]
-                for line_no in range(max(map(len, strings))):
-                    add(
-                        join(
-                            [
-                                lines[line_no] if line_no < len(lines) else blanks[i]
-                                for i, lines in enumerate(strings)
-                            ]
-                        )
-                    )
-            else:
-                add(join([first[text] for first, text in zip(firsts, row, strict=True)]))
-    return out
+    out = list(map(between.join, zip(*firsts, strict=True)))
+    out[-1] = last_between.join([cells[-1] for cells in firsts])
+    tall: set[int] = set()  # rows with a cell of more than one line
+    for column, cells in zip(texts, by_column, strict=True):
+        many = {text for text, lines in column.items() if len(lines) > 1}
+        if many:
+            tall.update(n for n, text in enumerate(cells) if text in many)
+    if not tall:
+        return out
+    last = len(out) - 1
+    merged: list[str] = []
+    done = 0
+    for n in sorted(tall):
+        merged.extend(out[done:n])
+        join = (last_between if n == last else between).join
+        strings = [column[cells[n]] for column, cells in zip(texts, by_column, strict=True)]
+        for line_no in range(max(map(len, strings))):
+            merged.append(
+                join(
+                    [
+                        lines[line_no] if line_no < len(lines) else blanks[i]
+                        for i, lines in enumerate(strings)
+                    ]
+                )
+            )
+        done = n + 1
+    merged.extend(out[done:])
+    return merged
 
 
 MNOK_STEP = 10_000_000
