@@ -6,8 +6,9 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import compress
 from typing import TYPE_CHECKING, Any
 
 from kompalloc.money import format_kr, format_mnok
@@ -373,12 +374,9 @@ def _render_fast(  # noqa: C901, PLR0915
             deciders.append([])
             continue
         cells = [column.header, *([column.footer] if table.show_footer else [])]
-        longest = ""
-        for text in distinct[i]:
-            if not plain[text]:
-                cells.append(text)
-            elif len(text) > len(longest):
-                longest = text
+        flags = list(map(plain.__getitem__, distinct[i]))
+        cells += compress(distinct[i], [not flag for flag in flags])
+        longest = max(compress(distinct[i], flags), key=len, default="")  # the first if tied
         if longest:
             cells.append(longest)
         deciders.append(cells)
@@ -579,40 +577,48 @@ def _merged_lines(
     """The body's lines, without their newlines, from each column's cells (``by_column``) and
     its lines of each of its texts: the cells of a line joined by ``between``
     (``last_between`` in the last row's), a cell with fewer lines than its row blank under
-    them (Rich's align_top). Made a column at a time; the rows of more than one line after."""
+    them (Rich's align_top). Made a column at a time: every row's first line, then the second
+    lines of the rows that have one, and so on, put in order at the end."""
     if not by_column or not by_column[0]:
         return []
-    firsts = [
-        list(map({text: lines[0] for text, lines in column.items()}.__getitem__, cells))
+    count = len(by_column[0])
+
+    def line(k: int, rows: Sequence[int] | None) -> list[str]:
+        """Line ``k`` of the rows numbered ``rows`` (None: of every row)."""
+        cells: list[Iterable[str]] = []
+        ats: list[dict[str, str]] = []
+        for i, (column, column_cells) in enumerate(zip(texts, by_column, strict=True)):
+            picked = column_cells if rows is None else [column_cells[n] for n in rows]
+            at = {
+                text: lines[k] if len(lines := column[text]) > k else blanks[i]
+                for text in (column if rows is None else dict.fromkeys(picked))
+            }
+            cells.append(map(at.__getitem__, picked))
+            ats.append(at)
+        made = list(map(between.join, zip(*cells, strict=True)))
+        if rows is None or rows[-1] == count - 1:  # the last row has this line
+            made[-1] = last_between.join([at[c[-1]] for at, c in zip(ats, by_column, strict=True)])
+        return made
+
+    out = line(0, None)
+    tall = [
+        list(map({text: len(lines) for text, lines in column.items()}.__getitem__, cells))
         for column, cells in zip(texts, by_column, strict=True)
+        if any(len(lines) > 1 for lines in column.values())
     ]
-    out = list(map(between.join, zip(*firsts, strict=True)))
-    out[-1] = last_between.join([cells[-1] for cells in firsts])
-    tall: set[int] = set()  # rows with a cell of more than one line
-    for column, cells in zip(texts, by_column, strict=True):
-        many = {text for text, lines in column.items() if len(lines) > 1}
-        if many:
-            tall.update(n for n, text in enumerate(cells) if text in many)
     if not tall:
         return out
-    last = len(out) - 1
+    heights = list(map(max, zip(*tall, strict=True)))
+    rest = [  # per line after the first, that line of each row that has it
+        iter(line(k, [n for n, height in enumerate(heights) if height > k]))
+        for k in range(1, max(heights))
+    ]
     merged: list[str] = []
-    done = 0
-    for n in sorted(tall):
-        merged.extend(out[done:n])
-        join = (last_between if n == last else between).join
-        strings = [column[cells[n]] for column, cells in zip(texts, by_column, strict=True)]
-        for line_no in range(max(map(len, strings))):
-            merged.append(
-                join(
-                    [
-                        lines[line_no] if line_no < len(lines) else blanks[i]
-                        for i, lines in enumerate(strings)
-                    ]
-                )
-            )
-        done = n + 1
-    merged.extend(out[done:])
+    add = merged.append
+    for first, height in zip(out, heights, strict=True):
+        add(first)
+        for k in range(height - 1):
+            add(next(rest[k]))
     return merged
 
 
