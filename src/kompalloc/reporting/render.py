@@ -360,11 +360,7 @@ def _render_fast(  # noqa: C901, PLR0915
     # Each column's cells, and its distinct texts in the order they first come.
     by_column = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
     distinct = [list(dict.fromkeys(cells)) for cells in by_column]
-    plain: dict[str, bool] = {}
-    for texts in distinct:
-        for text in texts:
-            if text not in plain:
-                plain[text] = _plain(text)
+    plain = {text: _plain(text) for text in set().union(*distinct)}
 
     # What decides each column's width: its header and footer, its longest plain cell (all
     # plain cells measure like it, only narrower) and every other cell, each measured by Rich.
