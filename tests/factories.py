@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from kompalloc.model import Application, Bundle, Cluster, Institution, Pool, Scheme
+from kompalloc.model import Application, Bundle, Cluster, Institution, Limit, Pool, Scheme
 from kompalloc.source import Span
 
 SPAN = Span("test.yaml", 1, 1, 1, 2)
@@ -62,4 +62,30 @@ def bundle(
         clusters={c.id: c for c in (clusters or [cluster("k1"), cluster("k2")])},
         institutions={i.id: i for i in (institutions or [institution("i1"), institution("i2")])},
         applications={a.id: a for a in applications},
+    )
+
+
+def rounds_with_limits(n: int) -> Bundle:
+    """n rounds of 5 applications, each round with one limit over its pool (which binds)."""
+    apps = [
+        application(
+            f"A{k}-{j}",
+            100,
+            scheme=f"s{k}",
+            rank=j + 1,
+            partial=True,
+            cluster="c",
+            submitted=date(2021, 9, 1),
+        )
+        for k in range(n)
+        for j in range(5)
+    ]
+    limits_ = [Limit(id=f"L{k}", span=SPAN, spans={}, cap=300, pools=(f"r{k}",)) for k in range(n)]
+    return Bundle(
+        schemes={f"s{k}": scheme(f"s{k}") for k in range(n)},
+        pools={f"r{k}": pool(f"r{k}", 1_000, scheme=f"s{k}") for k in range(n)},
+        clusters={"c": Cluster(id="c", span=SPAN, spans={}, name="C")},
+        institutions={"i1": institution("i1")},
+        applications={a.id: a for a in apps},
+        limits={lim.id: lim for lim in limits_},
     )

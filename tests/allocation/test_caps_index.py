@@ -3,15 +3,13 @@ grows with the limits that could apply, not with all of them."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factories import SPAN, application, institution, pool, scheme
+from factories import SPAN, application, pool, rounds_with_limits
 from kompalloc.allocation import allocate, caps
-from kompalloc.model import Bundle, Cluster, Limit
+from kompalloc.model import Limit
 
 SCHEMES = ("s", "t")
 POOLS = ("p", "q", "r")
@@ -71,32 +69,6 @@ def test_indexed_limits_are_every_limit_that_applies_in_order(
     assert set(applying) <= set(found)
 
 
-def rounds(n: int) -> Bundle:
-    """n rounds of 5 applications, each round with one limit over its pool (which binds)."""
-    apps = [
-        application(
-            f"A{k}-{j}",
-            100,
-            scheme=f"s{k}",
-            rank=j + 1,
-            partial=True,
-            cluster="c",
-            submitted=date(2021, 9, 1),
-        )
-        for k in range(n)
-        for j in range(5)
-    ]
-    limits_ = [Limit(id=f"L{k}", span=SPAN, spans={}, cap=300, pools=(f"r{k}",)) for k in range(n)]
-    return Bundle(
-        schemes={f"s{k}": scheme(f"s{k}") for k in range(n)},
-        pools={f"r{k}": pool(f"r{k}", 1_000, scheme=f"s{k}") for k in range(n)},
-        clusters={"c": Cluster(id="c", span=SPAN, spans={}, name="C")},
-        institutions={"i1": institution("i1")},
-        applications={a.id: a for a in apps},
-        limits={lim.id: lim for lim in limits_},
-    )
-
-
 def test_limit_checks_grow_with_the_rounds_not_their_square(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -113,7 +85,7 @@ def test_limit_checks_grow_with_the_rounds_not_their_square(
     counts = []
     for n in (20, 200):
         checks[0] = 0
-        result = allocate(rounds(n))
+        result = allocate(rounds_with_limits(n))
         assert sum(g.granted for g in result.grants) == n * 300  # every round's limit binds
         counts.append(checks[0])
     assert counts[0] > 0

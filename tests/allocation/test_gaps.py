@@ -191,3 +191,27 @@ def test_the_same_on_plain_rounds_with_a_sub_pool(
     b = _round(root, sub, requests)
     for gap in funding_gaps(b, allocate(b)).values():
         _check(b, gap)
+
+
+def test_an_application_whose_own_limit_rounds_to_nothing_has_no_gap() -> None:
+    """Hypothesis found it: an aid intensity of 3/5 of a 1-øre budget is an own limit of 0 øre,
+    which it has; no raise can give it more, so no funding line in money is stated (it said
+    'raise pool ps by 1 øre' where no raise at all gave it its 0 øre)."""
+    from fractions import Fraction
+
+    b = bundle(
+        pools=[
+            pool("ps", 0),
+            pool("ps-k1", 0, parent="ps", clusters=("k1",), aid_intensity=Fraction(3, 5)),
+        ],
+        applications=[
+            application("a01", 8_362_470, partial=True, fixed_grant=1_278_326),
+            application("a08", 1, cluster="k1", partial=True, budget=1),
+        ],
+        clusters=[cluster("k1")],
+    )
+    allocation = allocate(b)
+    assert allocation.by_application["a08"].granted == 0
+    assert allocation.rounds["ps"].funding_line == "a08"  # the pool is overdrawn by a01
+    for round_id in allocation.rounds:
+        assert funding_gap(b, allocation, round_id) is None

@@ -43,7 +43,7 @@ def filling_round(
 ) -> tuple[list[Grant], RoundResult]:
     """Allocate one round by progressive filling (pro-rata or capped-equal, or apportion with
     one of them inside the shares): the grants in order, and the round's facts."""
-    ordering = order(applications, root)
+    ordering = order(applications, root, ties=False)
     claims = [
         _claim(context, app, position)
         for position, app in enumerate(ordering.applications, start=1)

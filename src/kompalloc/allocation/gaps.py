@@ -26,8 +26,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from kompalloc import ledger
-from kompalloc.allocation.caps import limit_applies
-from kompalloc.allocation.engine import allocate
+from kompalloc.allocation.caps import index_limits, limit_applies, sorted_limits
+from kompalloc.allocation.engine import allocate, by_root
 from kompalloc.allocation.results import Allocation, Grant
 from kompalloc.allocation.wording import kr
 from kompalloc.eligibility import own_limit
@@ -79,11 +79,81 @@ class FundingGap:
     """What gives it its minimum (only when it accepts a partial grant and got nothing)."""
 
 
-def _round_of(tree: PoolTree, app: Application) -> str | None:
-    root = tree.roots.get((app.scheme, app.year))
-    return root.id if root is not None else None
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What every round's search shares, worked out once per allocation (so that the gaps of
+    many rounds cost in proportion to the rounds, not to their square)."""
+
+    tree: PoolTree
+    committed: dict[str, int]
+    """Each pool's committed money, as the engine charges it."""
+    apps: dict[str, list[Application]]
+    """The applications of each round, in the bundle's order."""
+    grants: dict[str, list[Grant]]
+    """The grants of each round."""
+    linked: dict[str, str]
+    """Each round's group of rounds that cross-pool limits may join, as one round's id: only
+    the rounds of its group can change its grants."""
+    pools: dict[str, list[str]]
+    """The pools of each group of rounds."""
+    limits: dict[str, list[str]]
+    """The limits of each group of rounds."""
 
 
+def prepare(bundle: Bundle, allocation: Allocation) -> Prepared:
+    """What the searches of an allocation's rounds share."""
+    tree = build(bundle)
+    grants: dict[str, list[Grant]] = {}
+    for g in allocation.grants:
+        if g.pools:
+            grants.setdefault(tree.root_of.get(g.pools[0], g.pools[0]), []).append(g)
+    linked, limits = _groups(bundle, tree)
+    pools: dict[str, list[str]] = {}
+    for pid in bundle.pools:
+        root = tree.root_of.get(pid)
+        if root is not None:
+            pools.setdefault(linked.get(root, root), []).append(pid)
+    committed = ledger.committed(bundle, tree)
+    return Prepared(tree, committed, by_root(bundle, tree), grants, linked, pools, limits)
+
+
+def _groups(bundle: Bundle, tree: PoolTree) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The groups of rounds that cross-pool limits join, as one round's id per round, and the
+    limits of each group. A limit joins every round it may cover, judged by the pools, schemes
+    and year it names alone: more than it covers, never less, so nothing that matters is cut."""
+    roots = sorted(set(tree.root_of.values()))
+    by_scheme: dict[str, list[str]] = {}
+    for r in roots:
+        by_scheme.setdefault(bundle.pools[r].scheme or "", []).append(r)
+    parent = {r: r for r in roots}
+
+    def find(r: str) -> str:
+        while parent[r] != r:
+            parent[r] = parent[parent[r]]
+            r = parent[r]
+        return r
+
+    covers: dict[str, list[str]] = {}
+    for limit in bundle.limits.values():
+        if limit.pools is not None:
+            covered = [tree.root_of[p] for p in limit.pools if p in tree.root_of]
+        else:
+            schemes = limit.schemes if limit.schemes is not None else tuple(by_scheme)
+            covered = [
+                r
+                for s in schemes
+                for r in by_scheme.get(s, ())
+                if limit.year is None or bundle.pools[r].year == limit.year
+            ]
+        covers[limit.id] = covered
+        for r in covered[1:]:
+            parent[find(r)] = find(covered[0])
+    linked = {r: find(r) for r in roots}
+    limits: dict[str, list[str]] = {}
+    for limit_id, covered in covers.items():
+        if covered:
+            limits.setdefault(linked[covered[0]], []).append(limit_id)
+    return linked, limits
 
 
 def funding_gap(
@@ -91,24 +161,28 @@ def funding_gap(
     allocation: Allocation,
     round_id: str,
     methods: dict[str, str] | None = None,
+    prepared: Prepared | None = None,
 ) -> FundingGap | None:
     """The exact funding gap of a round whose funding line more money could move (None where
-    the round has no funding line, or a cap that money does not lift binds it)."""
+    the round has no funding line, or a cap that money does not lift binds it). ``prepared``
+    is what the rounds of the allocation share (:func:`prepare`), made here if not given."""
     info = allocation.rounds.get(round_id)
     if info is None or info.funding_line is None or info.funding_gap is None:
         return None
     app_id = info.funding_line
     app = bundle.applications[app_id]
     grant = allocation.by_application[app_id]
-    tree = build(bundle)
-    chain, _ = tree.chain(bundle, app)
+    prepared = prepared or prepare(bundle, allocation)
+    chain, _ = prepared.tree.chain(bundle, app)
     if not chain:
         return None
     upper = own_limit(bundle, app, chain)[0]
+    if upper <= grant.granted:
+        return None  # it has its own limit (0 øre where an aid intensity rounds it down)
     lower = max(app.min_grant or 0, *(p.min_grant or 0 for p in chain), 1)
-    work = _reduced(bundle, allocation, tree, round_id, grant)
+    work = _reduced(bundle, allocation, prepared, round_id, grant)
     candidates = _candidates(bundle, app, chain)
-    rooms = _rooms(bundle, allocation, tree, grant)
+    rooms = _rooms(bundle, prepared, round_id, grant)
 
     def granted(raises: Mapping[str, int]) -> int:
         return allocate(_raised(work, raises), methods).by_application[app_id].granted
@@ -124,9 +198,14 @@ def funding_gaps(
     bundle: Bundle, allocation: Allocation, methods: dict[str, str] | None = None
 ) -> dict[str, FundingGap]:
     """The exact funding gap of every round that has one, by round id."""
-    out = {}
+    out: dict[str, FundingGap] = {}
+    prepared: Prepared | None = None
     for round_id in sorted(allocation.rounds):
-        gap = funding_gap(bundle, allocation, round_id, methods)
+        info = allocation.rounds[round_id]
+        if info.funding_line is None or info.funding_gap is None:
+            continue
+        prepared = prepared or prepare(bundle, allocation)
+        gap = funding_gap(bundle, allocation, round_id, methods, prepared)
         if gap is not None:
             out[round_id] = gap
     return out
@@ -136,22 +215,29 @@ def funding_gaps(
 
 
 def _reduced(
-    bundle: Bundle, allocation: Allocation, tree: PoolTree, round_id: str, grant: Grant
+    bundle: Bundle, allocation: Allocation, prepared: Prepared, round_id: str, grant: Grant
 ) -> Bundle:
-    """The bundle with only what can change the application's grant: without cross-pool limits,
-    only its round; and, where no earmark or lottery looks at the whole round, only the
-    applications before it in the order (a priority pass decides in order)."""
+    """The bundle with only what can change the application's grant: its round and the rounds
+    cross-pool limits join it to, with their pools and limits (every pool and limit where
+    earlier grants are charged, as they name pools of their own); and, where no earmark or
+    lottery looks at the whole round, only its round's applications before it in the order (a
+    priority pass decides in order) and its fixed grants."""
     info = allocation.rounds[round_id]
     root = bundle.pools[round_id]
     keep_all = bool(root.earmarks) or root.ties == "lottery" or grant.position is None
     before = set(info.order[: grant.position]) if not keep_all else set(info.order)
-
-    def kept(app: Application) -> bool:
-        if _round_of(tree, app) != round_id:
-            return bool(bundle.limits)
-        return app.id in before or app.fixed_grant is not None or keep_all
-
-    return replace(bundle, applications={k: a for k, a in bundle.applications.items() if kept(a)})
+    group = prepared.linked.get(round_id, round_id)
+    rounds = [r for r, g in prepared.linked.items() if g == group] if bundle.limits else [round_id]
+    applications: dict[str, Application] = {}
+    for r in rounds:
+        for app in prepared.apps.get(r, ()):
+            if r != round_id or keep_all or app.id in before or app.fixed_grant is not None:
+                applications[app.id] = app
+    if bundle.grants or bundle.earlier_rounds:
+        return replace(bundle, applications=applications)
+    pools = {pid: bundle.pools[pid] for pid in prepared.pools.get(group, ())}
+    limits = {lid: bundle.limits[lid] for lid in prepared.limits.get(group, ())}
+    return replace(bundle, applications=applications, pools=pools, limits=limits)
 
 
 def _raised(bundle: Bundle, raises: Mapping[str, int]) -> Bundle:
@@ -174,20 +260,22 @@ def _candidates(bundle: Bundle, app: Application, chain: list[Pool]) -> list[tup
     ]
     institution = bundle.institutions.get(app.institution)
     kind = institution.type if institution else None
-    for limit in sorted(bundle.limits.values(), key=lambda lim: lim.id):
+    limits = sorted_limits(bundle)
+    for position in index_limits(limits).candidates(app, chain, kind):
+        limit = limits[position]
         if limit_applies(limit, app, chain, kind):
             out.append((f"limit:{limit.id}", f"limit {limit.name or limit.id}"))
     return out
 
 
-def _rooms(bundle: Bundle, allocation: Allocation, tree: PoolTree, grant: Grant) -> dict[str, int]:
+def _rooms(bundle: Bundle, prepared: Prepared, round_id: str, grant: Grant) -> dict[str, int]:
     """The room each pool of its chain had at its turn: cap, less committed money, less the
     council's fixed grants and every grant decided before it in its round."""
     rooms = {}
-    committed = ledger.committed(bundle, tree)  # as the engine charges it
+    mine = prepared.grants.get(round_id, ())
     for pid in grant.pools:
         used = 0
-        for g in allocation.grants:
+        for g in mine:
             if pid not in g.pools or g.application == grant.application:
                 continue
             if g.limit == "fixed" or (
@@ -196,7 +284,7 @@ def _rooms(bundle: Bundle, allocation: Allocation, tree: PoolTree, grant: Grant)
                 and g.position < grant.position
             ):
                 used += g.granted
-        rooms[f"pool:{pid}"] = bundle.pools[pid].cap - committed[pid] - used
+        rooms[f"pool:{pid}"] = bundle.pools[pid].cap - prepared.committed[pid] - used
     return rooms
 
 
@@ -221,7 +309,9 @@ def _target(
         extra = least({}, key, lower, ceiling, funds)
         if extra is not None:
             # its room is told only where it fell short (not when a share of it bound)
-            single.append(Move(key, label, extra, room if room is not None and room < amount else None))
+            single.append(
+                Move(key, label, extra, room if room is not None and room < amount else None)
+            )
     if single:
         return Target(amount, tuple(single), ())
     everything = {key: ceiling for key, _ in candidates}
@@ -299,7 +389,16 @@ def least(
     return hi
 
 
-__all__ = ["FundingGap", "Move", "Target", "funding_gap", "funding_gaps", "least"]
+__all__ = [
+    "FundingGap",
+    "Move",
+    "Prepared",
+    "Target",
+    "funding_gap",
+    "funding_gaps",
+    "least",
+    "prepare",
+]
 
 
 def _moves(moves: Sequence[Move], joiner: str, rooms: bool) -> str:
@@ -327,12 +426,13 @@ def gap_note(gap: FundingGap) -> str:
     """The exact funding line in words: the least extra money, in which cap(s), that funds it."""
     app = gap.application
     full = gap.full
-    what = f"fund {app} in full" if full.amount >= gap.asked else (
-        f"give {app} {kr(full.amount)}, its own limit"
+    what = (
+        f"fund {app} in full"
+        if full.amount >= gap.asked
+        else (f"give {app} {kr(full.amount)}, its own limit")
     )
     note = _target_words(full, what)
     if gap.minimum is not None:
         minimum = f"give it its minimum of {kr(gap.minimum.amount)}"
         note += "; " + _target_words(gap.minimum, minimum, rooms=False)
     return note
-

@@ -24,7 +24,6 @@ from kompalloc.pooltree import PoolTree
 LotKey = tuple[str, int, str | None, str]
 """(scheme, year, cluster, institution): applications alike in everything the round shares."""
 
-_FIXED = attrgetter("fixed_grant")
 _LOT_KEY: Callable[[Application], LotKey] = attrgetter("scheme", "year", "cluster", "institution")
 
 
@@ -101,7 +100,7 @@ class Prepared:
 def prepare(context: Context, root: Pool, applications: Sequence[Application]) -> Prepared:
     """Order the round and decide what needs no money; the rest waits for the pass."""
     bundle, memo, lots = context.bundle, context.memo, context.lots
-    ordering = order(applications, root)
+    ordering = order(applications, root, ties=False)
 
     def lot_of(app: Application) -> Lot:
         key = _LOT_KEY(app)
@@ -110,28 +109,38 @@ def prepare(context: Context, root: Pool, applications: Sequence[Application]) -
             lot = lots[key] = _lot(context, app)
         return lot
 
-    fixed_groups = _fixed_groups(bundle, ordering.applications, lot_of)
-    in_order: list[Lot] = []
-    decided: list[wording.Decision | None] = []
-    waiting: list[Waiting] = []
     apps = ordering.applications
-    for index, key, app in zip(range(len(apps)), map(_LOT_KEY, apps), apps, strict=True):
-        lot = lots.get(key) or lot_of(app)
-        in_order.append(lot)
-        lot.requested += app.requested
+    # Without fixed grants, only a lot whose rules are checked per application, or a request
+    # below the lot's least grant (nothing, or under the pool's minimum), is decided here.
+    plain = {app.fixed_grant for app in apps} <= {None}
+    fixed_groups = {} if plain else _fixed_groups(bundle, apps, lot_of)
+    in_order: list[Lot] = []
+    decided: list[wording.Decision | None] = [None] * len(apps)
+    waiting: list[Waiting] = []
+    fits: dict[int, Upper] = {}
+    get, add = lots.get, in_order.append
+    for index, app in enumerate(apps):
+        # The lot's key by attribute access, as _LOT_KEY gives it (half the cost in bytecode)
+        lot = get((app.scheme, app.year, app.cluster, app.institution)) or lot_of(app)
+        add(lot)
+        asked = app.requested
+        lot.requested += asked
         lot.count += 1
-        decision = _without_money(bundle, app, lot, fixed_groups)
-        decided.append(decision)
-        if decision is not None:
-            continue
+        if not plain or lot.rejected is not None or lot.rules_vary or asked < lot.lower:
+            decision = _without_money(bundle, app, lot, fixed_groups)
+            if decision is not None:
+                decided[index] = decision
+                continue
         if lot.limits_vary:
             upper = own_limit(bundle, app, lot.chain, memo.sentences)
-        elif lot.max_grant is not None and lot.max_grant < app.requested:
+        elif lot.max_grant is not None and lot.max_grant < asked:
             # The same max grant binds every request above it.
             upper = lot.capped or own_limit(bundle, app, lot.chain, memo.sentences)
             lot.capped = upper
         else:
-            upper = (app.requested, "request", "full request", "the full request fits")
+            upper = fits.get(asked) or fits.setdefault(
+                asked, (asked, "request", "full request", "the full request fits")
+            )
         lower = lot.lower if app.min_grant is None else max(app.min_grant, lot.lower)
         waiting.append((index, app, lot, upper, lower))
     distinct = list({id(lot): lot for lot in in_order}.values())
@@ -182,7 +191,7 @@ def _fixed_groups(
     """The exclusive groups in which the council fixed a grant, each with the first such
     application in order (one that breaks no rule); the others of the group are not funded."""
     out: dict[str, str] = {}
-    if set(map(_FIXED, applications)) <= {None}:
+    if {app.fixed_grant for app in applications} <= {None}:
         return out
     for app in applications:
         if app.fixed_grant is None or not app.exclusive_group:

@@ -8,13 +8,14 @@ ordered by the pool's ``ties`` policy: ``order`` (earlier submission, then small
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import partial
-from itertools import groupby
 from operator import attrgetter
+from typing import Any
 
 from kompalloc.model import Application, OrderBy, Pool, TiePolicy
 
@@ -38,6 +39,7 @@ class Ordering:
 
     applications: tuple[Application, ...]
     ties: tuple[tuple[str, ...], ...]
+    """Empty when :func:`order` was asked without them."""
     seed: int | None
 
 
@@ -54,42 +56,63 @@ def draw_key(seed: int, app_id: str) -> str:
 
 _ID = attrgetter("id")
 _SUBMITTED = attrgetter("submitted")
-_RANK = attrgetter("rank")
-_TIE_BREAK = attrgetter("tie_break")
 
 
-def order(applications: Sequence[Application], pool: Pool) -> Ordering:
-    """The applications of one round in the order its pool says.
+def order(applications: Sequence[Application], pool: Pool, *, ties: bool = True) -> Ordering:
+    """The applications of one round in the order its pool says (``ties=False``: without
+    the groups tied, which only validation reports; a lottery still draws among them).
 
-    The order is that of the key (primary, submitted, id), made by three stable sorts, the
-    first two on plain attributes (fast in C): sorting by id, then by submission, then by the
-    primary key gives the same order as sorting once by the whole key.
+    The order is that of the key (primary, submitted, id). When the rank says it all, one sort
+    of (rank, submitted, id, place) does it; otherwise stable sorts do, the first two on plain
+    attributes: sorting by id, then by submission, then by the primary key gives the same
+    order as sorting once by the whole key.
     """
     by_score = pool.order_by is OrderBy.SCORE
-    apps = sorted(applications, key=_ID)
-    apps.sort(key=_SUBMITTED)
-    primary: Callable[[Application], object]
-    if not by_score and None not in map(_RANK, apps) and set(map(_TIE_BREAK, apps)) <= {None}:
-        primary = _RANK  # every application ranked, none with a tie-break: the rank says it all
-        unordered = False
+    unordered = True  # the unranked (or unscored) are never tied: see below
+    if (
+        not by_score
+        and None not in [a.rank for a in applications]
+        and {a.tie_break for a in applications} <= {None}
+    ):
+        unordered = False  # every application ranked, none with a tie-break: the rank says it all
+        # The keys built by attribute access, not attrgetter: in Python 3.11 a slot read in
+        # bytecode costs half of what attrgetter's generic lookup does.
+        decorated = sorted([(a.rank, a.submitted, a.id, i) for i, a in enumerate(applications)])
+        apps = [applications[d[3]] for d in decorated]
+        keys: list[Any] = [d[0] for d in decorated]
     else:
         primary = partial(_primary, by_score=by_score)
-        unordered = True  # looked up per group below
-    apps.sort(key=primary)
+        apps = sorted(applications, key=_ID)
+        apps.sort(key=_SUBMITTED)
+        apps.sort(key=primary)
+        keys = list(map(primary, apps))
+    runs = _runs(keys)
     seed = None
     if pool.tie_policy is TiePolicy.LOTTERY:
         seed = pool.seed if pool.seed is not None else default_seed(a.id for a in applications)
-    out: list[Application] = []
-    ties: list[tuple[str, ...]] = []
-    for _, group in groupby(apps, key=primary):
-        members = list(group)
-        if len(members) > 1:
+    tied: list[tuple[str, ...]] = []
+    if ties or seed is not None:
+        for low, high in runs:
             # no rank (or no score): these follow their submission order anyway
-            if unordered and _primary(members[0], by_score)[0]:
-                out.extend(members)
+            if unordered and keys[low][0]:  # _primary's tuple, led by 'no rank' (or 'no score')
                 continue
-            ties.append(tuple(a.id for a in members))
+            members = apps[low:high]
+            if ties:
+                tied.append(tuple(map(_ID, members)))
             if seed is not None:
-                members.sort(key=lambda a: draw_key(seed, a.id))
-        out.extend(members)
-    return Ordering(tuple(out), tuple(ties), seed)
+                apps[low:high] = sorted(members, key=lambda a: draw_key(seed, a.id))
+    return Ordering(tuple(apps), tuple(tied), seed)
+
+
+def _runs(keys: list[Any]) -> list[tuple[int, int]]:
+    """Where equal keys of a sorted list run longer than one, in order: (start, end)."""
+    if len(set(keys)) == len(keys):
+        return []
+    runs: list[tuple[int, int]] = []
+    low, n = 0, len(keys)
+    while low < n:
+        high = bisect_right(keys, keys[low], low)
+        if high - low > 1:
+            runs.append((low, high))
+        low = high
+    return runs

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import attrgetter
 from typing import Protocol
 
 from kompalloc.allocation import phases, wording
@@ -31,8 +30,7 @@ Line = tuple[str | None, int | None, str]
 _offer = lru_cache(maxsize=1 << 12)(wording.offer)
 """Offers repeat (the same request in full, the same empty cap): each is worded once."""
 _short_of = lru_cache(maxsize=1 << 12)(wording.short_of)
-_ID = attrgetter("id")
-_ROOM = attrgetter("room")
+_in_full = lru_cache(maxsize=1 << 12)(wording.in_full)
 
 
 @lru_cache(maxsize=1 << 12)
@@ -62,12 +60,13 @@ def priority_round(
     apps = prepared.ordering.applications
     decided: list[wording.Decision] = done.decided  # type: ignore[assignment]  # all decided
     new = tuple.__new__
+    ids = tuple([app.id for app in apps])
     if tracer is None:
         empty = ()
         grants: list[Grant] = [  # Grant(...) with its fields in order, without keyword handling
-            new(Grant, (app.id, lot.ids, app.requested, *decision, position, empty))
-            for position, app, lot, decision in zip(
-                range(1, len(apps) + 1), apps, prepared.lots, decided, strict=True
+            new(Grant, (app_id, lot.ids, app.requested, *decision, position, empty))
+            for position, app_id, app, lot, decision in zip(
+                range(1, len(apps) + 1), ids, apps, prepared.lots, decided, strict=True
             )
         ]
     else:
@@ -77,7 +76,6 @@ def priority_round(
                 range(len(apps)), apps, prepared.lots, decided, strict=True
             )
         ]
-    ids = tuple(map(_ID, apps))
     result = RoundResult(root.id, method, ids, prepared.ordering.seed, *done.line, shares)
     return grants, result
 
@@ -186,7 +184,7 @@ def run_pass(
     stop = len(waiting)
     noted = False
     root_cap, floor = (watch.root_cap, watch.floor) if watch is not None else (None, [])
-    offer, exhausted = _offer, _exhausted
+    offer, exhausted, in_full = _offer, _exhausted, _in_full
     part_fund, stops = shortfall is Shortfall.PART_FUND, shortfall is Shortfall.STOP
     for position in range(state.position, len(waiting)):
         index, app, lot, upper, lower = waiting[position]
@@ -213,7 +211,12 @@ def run_pass(
         if tracer is not None:
             tracer.turn(index, caps, upper)
         if least >= upper[0]:
-            decision = offer(app.requested, *upper, unit, app.partial, lower)
+            asked = app.requested
+            decision = (  # the common case: the request in full (one argument to look up)
+                in_full(asked)
+                if upper[0] >= asked
+                else offer(asked, *upper, unit, app.partial, lower)
+            )
         else:
             if watch is not None and not noted and tightest.key in watch.watched:
                 noted = True  # a sweep's resume point: before the first short in a watched cap

@@ -152,12 +152,17 @@ def skipped(short: str, why: str, kind: str) -> Decision:
     )
 
 
+def in_full(asked: int) -> Decision:
+    """An offer of at least the request: the request in full, whatever bound the offer."""
+    return (asked, Status.FUNDED, "full request", f"Funded in full: {kr(asked)}.", "request")
+
+
 def offer(
     asked: int, amount: int, kind: str, short: str, why: str, unit: int, partial: bool, lower: int
 ) -> Decision:
     """An offer of ``amount`` decided: in full, partial (if acceptable), or nothing."""
     if amount >= asked:
-        return (asked, Status.FUNDED, "full request", f"Funded in full: {kr(asked)}.", "request")
+        return in_full(asked)
     amount = amount // unit * unit  # a partial grant, whatever bound it: whole units
     if amount <= 0:
         return (

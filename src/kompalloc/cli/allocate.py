@@ -46,8 +46,9 @@ def command(
 
     Example: kompalloc allocate schemes examples/kongsberg-2021
     """
-    from kompalloc.cli.output import emit
-    from kompalloc.cli.runs import allocation_run, print_effective
+    from kompalloc.cli.output import emit, output_options
+    from kompalloc.cli.runs import allocation_run, print_effective, replay
+    from kompalloc.pipeline.outputs import saved_output
     from kompalloc.pipeline.run import Request
     from kompalloc.reporting.budget import decided_grants
     from kompalloc.reporting.tables import (
@@ -68,6 +69,11 @@ def command(
     )
     if effective:
         print_effective(request, verbosity, output)
+        return
+    options = output_options(format, output, money, table, csv_dialect, lang)
+    saved = saved_output(request, "allocate", options)
+    if saved is not None and saved.text is not None:
+        replay(saved, output, verbosity)  # the same files and options as a run that saved it
         return
     run = allocation_run(request, verbosity)
     bundle, allocation = run.bundle, run.allocation
@@ -90,4 +96,5 @@ def command(
         table=table,
         csv_dialect=csv_dialect,
         lang=lang,
+        record=saved.recording() if saved is not None else None,
     )

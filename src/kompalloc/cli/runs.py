@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from kompalloc.cli.console import Verbosity, progress, show_warnings
 
 if TYPE_CHECKING:
+    from kompalloc.pipeline.outputs import Saved
     from kompalloc.pipeline.run import Request, Run
 
 
@@ -19,6 +20,20 @@ def allocation_run(request: Request, verbosity: Verbosity) -> Run:
         run = allocate_run(request, step)
     show_warnings(run.warnings, run.files, verbosity)
     return run
+
+
+def replay(saved: Saved, output: Path | None, verbosity: Verbosity) -> None:
+    """Write a saved output as the run that saved it did: the input's warnings told, then
+    the same bytes to stdout or to ``output`` (atomically, never over an input)."""
+    from kompalloc.pipeline.files import check_output_path, write_bytes_output, write_stdout
+
+    assert saved.text is not None
+    check_output_path(output, saved.files)
+    show_warnings(saved.warnings, len(saved.files), verbosity)
+    if output is None:
+        write_stdout(saved.text)
+    else:
+        write_bytes_output(saved.text, output)
 
 
 def print_effective(request: Request, verbosity: Verbosity, output: Path | None) -> None:

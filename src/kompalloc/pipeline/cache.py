@@ -22,12 +22,13 @@ honouring XDG_CACHE_HOME). ``--no-cache`` or KOMPALLOC_NO_CACHE=1 turns it off f
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import marshal
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
@@ -197,16 +198,32 @@ _HEAD = len(MAGIC) + 32 + 32 + 8
 """The magic, the HMAC of the head, that of the body, and the head's length."""
 
 
-def lookup(cache: Cache, key: str, *, bundle: bool = True) -> Found | None:
+def lookup(cache: Cache, key: str, *, bundle: bool = True, whole: bool = False) -> Found | None:
     """The entry of ``key``, or None (missing, or ignored with a warning). Without ``bundle``
-    only the head (files and diagnostics, all that validate needs) is read and decoded."""
+    only the head (files and diagnostics, all that validate needs) is read and decoded; with
+    ``whole`` too, the body is read and its checksum checked all the same, but not decoded
+    (a saved output holds only while the entry it was made from is whole)."""
     path = cache.folder / f"{key}{SUFFIX}"
+    checked = bundle or whole
+    body_now = b""
     try:
         with path.open("rb") as handle:
             start = handle.read(_HEAD)
             size = int.from_bytes(start[-8:], "big") if len(start) == _HEAD else 0
             head = handle.read(size)
+            try:
+                secret = _secret(cache)
+            except OSError as exc:
+                cache._ignore(path, f"the cache key cannot be read ({exc})")
+                return None
             body = handle.read() if bundle else b""
+            if bundle:
+                body_now = hmac.new(secret, body, "sha256").digest()
+            elif whole:  # checked a block at a time: never held whole
+                mac = hmac.new(secret, digestmod="sha256")
+                while block := handle.read(1 << 20):
+                    mac.update(block)
+                body_now = mac.digest()
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -215,14 +232,9 @@ def lookup(cache: Cache, key: str, *, bundle: bool = True) -> Found | None:
     if len(start) < _HEAD or not start.startswith(MAGIC) or len(head) != size:
         cache._ignore(path, "not a kompalloc cache entry, or cut short")
         return None
-    try:
-        secret = _secret(cache)
-    except OSError as exc:
-        cache._ignore(path, f"the cache key cannot be read ({exc})")
-        return None
     head_mac, body_mac = start[len(MAGIC) : len(MAGIC) + 32], start[len(MAGIC) + 32 : -8]
     if not hmac.compare_digest(head_mac, hmac.new(secret, head, "sha256").digest()) or (
-        bundle and not hmac.compare_digest(body_mac, hmac.new(secret, body, "sha256").digest())
+        checked and not hmac.compare_digest(body_mac, body_now)
     ):
         cache._ignore(path, "its checksum does not match (corrupt, or not made by this cache)")
         return None
@@ -297,6 +309,130 @@ def store(cache: Cache, key: str, bundle: Bundle, diagnostics: Sequence[Diagnost
         cache.warn(f"cannot write to the cache folder {cache.folder}: {exc.strerror or exc}")
         return
     cache.stored += 1
+
+
+# --- saved outputs --------------------------------------------------------------------------
+# What a command wrote, kept whole: a second run with the same key writes the same bytes
+# without loading, allocating or rendering anything. The key covers the inputs' key and
+# every option and setting the output depends on (see kompalloc.pipeline.outputs); the
+# entry is the magic, an HMAC-SHA256 of the key and the text, then the text (UTF-8).
+
+OUTPUT_MAGIC = b"kompalloc-outp\x01\x00"
+OUTPUT_SUFFIX = ".output"
+
+
+def output_key(inputs: str, parts: Sequence[str]) -> str:
+    """The key of an output made from the inputs of key ``inputs`` with ``parts`` (the
+    command, its options and the settings it read), each part kept apart from the next."""
+    digest = hashlib.sha256(b"output\0" + inputs.encode() + b"\0")
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big") + part.encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def read_output(cache: Cache, key: str) -> bytes | None:
+    """The saved output of ``key``, or None (missing, or ignored with a warning)."""
+    path = cache.folder / f"{key}{OUTPUT_SUFFIX}"
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        cache._ignore(path, f"cannot read it ({exc.strerror})")
+        return None
+    start = len(OUTPUT_MAGIC) + 32
+    if len(data) < start or not data.startswith(OUTPUT_MAGIC):
+        cache._ignore(path, "not a kompalloc cache entry, or cut short")
+        return None
+    try:
+        secret = _secret(cache)
+    except OSError as exc:
+        cache._ignore(path, f"the cache key cannot be read ({exc})")
+        return None
+    mac = hmac.new(secret, key.encode() + b"\0", "sha256")
+    mac.update(memoryview(data)[start:])
+    if not hmac.compare_digest(data[len(OUTPUT_MAGIC) : start], mac.digest()):
+        cache._ignore(path, "its checksum does not match (corrupt, or not made by this cache)")
+        return None
+    cache.hits += 1
+    return data[start:]
+
+
+class Recording:
+    """An output being saved as it is written: the text goes to a temporary file in the cache
+    folder, which :meth:`commit` signs and renames into place once the whole output is out.
+    Anything else (an error, a closed pipe, an output that is not saved) leaves no entry."""
+
+    def __init__(self, cache: Cache, key: str, valid: Callable[[], bool] = lambda: True) -> None:
+        self.cache, self.key, self.valid = cache, key, valid
+        self._handle: Any = None
+        self._tmp: Path | None = None
+        self._mac: Any = None
+        self._held: list[str] = []
+        self._size = 0
+        try:
+            secret = _secret(cache)
+            import tempfile
+
+            fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=cache.folder)
+            self._tmp = Path(tmp)
+            self._handle = os.fdopen(fd, "wb")
+            self._handle.write(OUTPUT_MAGIC + bytes(32))
+            self._mac = hmac.new(secret, key.encode() + b"\0", "sha256")
+        except OSError as exc:
+            self.abandon()
+            cache.warn(f"cannot write to the cache folder {cache.folder}: {exc.strerror or exc}")
+
+    def tee(self, pieces: Iterable[str]) -> Iterator[str]:
+        """The pieces as they come, each also saved."""
+        for piece in pieces:
+            if self._handle is not None:
+                self._held.append(piece)
+                self._size += len(piece)
+                if self._size >= 1 << 20:
+                    self._flush()
+            yield piece
+
+    def _flush(self) -> None:
+        data = "".join(self._held).encode("utf-8")
+        self._held, self._size = [], 0
+        try:
+            self._handle.write(data)
+            self._mac.update(data)
+        except OSError:
+            self.abandon()
+
+    def commit(self) -> None:
+        """The output is whole: sign the entry and put it in place."""
+        if self._handle is None or self._tmp is None:
+            return
+        self._flush()
+        if self._handle is None:
+            return
+        if not self.valid():
+            self.abandon()  # the files changed while the run read them: not this key's output
+            return
+        try:
+            self._handle.seek(len(OUTPUT_MAGIC))
+            self._handle.write(self._mac.digest())
+            self._handle.close()
+            self._handle = None
+            self._tmp.replace(self.cache.folder / f"{self.key}{OUTPUT_SUFFIX}")
+            self._tmp = None
+            self.cache.stored += 1
+        except OSError as exc:
+            self.abandon()
+            self.cache.warn(f"cannot write to the cache folder {self.cache.folder}: {exc.strerror}")
+
+    def abandon(self) -> None:
+        """Leave no entry (what was saved so far is thrown away)."""
+        if self._handle is not None:
+            with contextlib.suppress(OSError):
+                self._handle.close()
+            self._handle = None
+        if self._tmp is not None:
+            self._tmp.unlink(missing_ok=True)
+            self._tmp = None
 
 
 # --- plain data -----------------------------------------------------------------------------
