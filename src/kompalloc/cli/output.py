@@ -131,8 +131,8 @@ def _emit(
     from kompalloc.reporting.output import (
         chosen_tables,
         csv_table,
+        people_text,
         people_view,
-        plain_text,
         stream_output,
     )
 
@@ -166,10 +166,9 @@ def _emit(
     if fmt is Format.TABLE and output is None and plain(sys.stdout):
         # A pipe or a file: no colour, so the text is made without Rich's printing.
         width = console().width
-        shown = people_view(
+        text = people_text(
             tables, money, width, extra=extra, notes=notes, footer=footer, lang=chosen
         )
-        text = plain_text(shown, width)
         write_stdout(text if record is None else "".join(record.tee((text,))))
         if record is not None:
             record.commit()

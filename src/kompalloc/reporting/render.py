@@ -6,8 +6,9 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import compress
 from typing import TYPE_CHECKING, Any
 
 from kompalloc.money import format_kr, format_mnok
@@ -58,19 +59,25 @@ def text_cell(
     return str(cell)
 
 
-def section_totals(table: Table, rows: Sequence[tuple[Cell, ...]]) -> tuple[Cell, ...]:
-    """Totals of one section: money and counts summed, shares recomputed, text left empty."""
-    out: list[Cell] = []
-    for i, column in enumerate(table.columns):
-        values = [row[i] for row in rows]
-        if column.kind in (Kind.MONEY, Kind.COUNT):
-            out.append(sum(v for v in values if isinstance(v, int)))
-        elif column.kind is Kind.SHARE:
-            pairs = [v for v in values if isinstance(v, tuple)]
-            out.append((sum(p[0] for p in pairs), sum(p[1] for p in pairs)))
-        else:
-            out.append("Total" if i == 0 else "")  # translated where it is shown
-    return tuple(out)
+def section_totals(
+    table: Table, rows: Sequence[tuple[Cell, ...]], only: Sequence[int] | None = None
+) -> tuple[Cell, ...]:
+    """Totals of one section: money and counts summed, shares recomputed, text left empty;
+    with ``only``, just those columns' (the others None)."""
+    wanted = range(len(table.columns)) if only is None else set(only)
+    return tuple(
+        _column_total(column, [row[i] for row in rows], i) if i in wanted else None
+        for i, column in enumerate(table.columns)
+    )
+
+
+def _column_total(column: Column, values: Sequence[Cell], i: int) -> Cell:
+    if column.kind in (Kind.MONEY, Kind.COUNT):
+        return sum(v for v in values if isinstance(v, int))
+    if column.kind is Kind.SHARE:
+        pairs = [v for v in values if isinstance(v, tuple)]
+        return (sum(p[0] for p in pairs), sum(p[1] for p in pairs))
+    return "Total" if i == 0 else ""  # translated where it is shown
 
 
 def _sections(table: Table) -> list[tuple[str | None, int, int]]:
@@ -242,7 +249,8 @@ class FastTable:
         text = "".join([s if type(s) is str else s.text for s in lines])  # type: ignore[union-attr]
         # Columns that cannot be narrower than their longest number make lines wider than a
         # very narrow console (below the 60 columns the layout is made for); Rich crops those.
-        if any(len(line) > console.width for line in text.split("\n")):
+        # (Console.width asks the terminal each time: asked once.)
+        if max(map(len, text.split("\n"))) > console.width:
             return None
         return text
 
@@ -349,11 +357,10 @@ def _render_fast(  # noqa: C901, PLR0915
     merge = console.color_system is None and not console.record and not console.legacy_windows
     pads = [(0, 0 if i == last else 1, 0, 0) for i in range(count)]
     rows = table.rows
-    plain: dict[str, bool] = {}
-    for row in rows:
-        for text in row:
-            if text not in plain:
-                plain[text] = _plain(text)
+    # Each column's cells, and its distinct texts in the order they first come.
+    by_column = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+    distinct = [list(dict.fromkeys(cells)) for cells in by_column]
+    plain = {text: _plain(text) for text in set().union(*distinct)}
 
     # What decides each column's width: its header and footer, its longest plain cell (all
     # plain cells measure like it, only narrower) and every other cell, each measured by Rich.
@@ -363,13 +370,9 @@ def _render_fast(  # noqa: C901, PLR0915
             deciders.append([])
             continue
         cells = [column.header, *([column.footer] if table.show_footer else [])]
-        longest = ""
-        for row in rows:
-            text = row[i]
-            if not plain[text]:
-                cells.append(text)
-            elif len(text) > len(longest):
-                longest = text
+        flags = list(map(plain.__getitem__, distinct[i]))
+        cells += compress(distinct[i], [not flag for flag in flags])
+        longest = max(compress(distinct[i], flags), key=len, default="")  # the first if tied
         if longest:
             cells.append(longest)
         deciders.append(cells)
@@ -452,7 +455,19 @@ def _render_fast(  # noqa: C901, PLR0915
         divider(the_box.mid_vertical),
         divider(the_box.mid_vertical if table.show_footer else the_box.foot_vertical),
     )
-    yield from _body(table, console, widths, pads, cell_options, plain, dividers, merge, as_text)
+    yield from _body(
+        table,
+        console,
+        widths,
+        pads,
+        cell_options,
+        by_column,
+        distinct,
+        plain,
+        dividers,
+        merge,
+        as_text,
+    )
 
     if table.show_footer:
         yield Segment(the_box.get_row(widths, "foot", edge=False), border)
@@ -467,12 +482,14 @@ def _render_fast(  # noqa: C901, PLR0915
         yield from console.render(caption, render_options.update(justify="left"))
 
 
-def _body(  # noqa: C901  (Rich's _render body loop, step by step, as _render_fast)
+def _body(  # Rich's _render body loop, step by step, as _render_fast
     table: FastTable,
     console: Console,
     widths: list[int],
     pads: list[tuple[int, int, int, int]],
     cell_options: list[ConsoleOptions],
+    by_column: Sequence[Sequence[str]],
+    distinct: list[list[str]],
     plain: dict[str, bool],
     dividers: tuple[Segment, Segment],
     merge: bool,
@@ -504,49 +521,35 @@ def _body(  # noqa: C901  (Rich's _render body loop, step by step, as _render_fa
         lines = [Segment.adjust_line_length(line, width) for line in rendered]
         return lines or [[Segment(" " * width, style)]]
 
-    made = [
-        {text: lines_of(i, text) for text in {row[i] for row in rows}} for i in range(len(widths))
-    ]
-    # Rich's align_top: a cell with fewer lines than its row gets blank lines under it.
-    blanks = [[Segment(" " * width, style)] for width in widths]
-    tall = any(len(lines) > 1 for cells in made for lines in cells.values())
-
     def line_texts(lines: list[list[Segment]]) -> list[str]:
         return ["".join(segment.text for segment in line) for line in lines]
 
     if merge:
-        texts = [{text: line_texts(lines) for text, lines in cells.items()} for cells in made]
-        blank_texts = [blank[0].text for blank in blanks]
-        if not tall:
-            firsts = [{text: lines[0] for text, lines in cells.items()} for cells in texts]
-            for sep, part in ((dividers[0].text, rows[:-1]), (dividers[1].text, rows[-1:])):
-                join = sep.join
-                if as_text:  # plain text: each line a string, its newline included
-                    yield from [
-                        join([first[cell] for first, cell in zip(firsts, row, strict=True)]) + "\n"
-                        for row in part
-                    ]
-                    continue
-                for row in part:
-                    yield Segment(
-                        join([first[text] for first, text in zip(firsts, row, strict=True)])
-                    )
-                    yield new_line
+        # No styles show: each cell's lines as strings, a plain cell that fits padded by hand.
+        def texts_of(i: int, text: str) -> list[str]:
+            content = widths[i] - pads[i][1]
+            if plain[text] and len(text) <= content:
+                padded = text.rjust(content) if table.columns[i].right else text.ljust(content)
+                return [padded + " " * pads[i][1]]
+            return line_texts(lines_of(i, text))
+
+        texts = [{text: texts_of(i, text) for text in cells} for i, cells in enumerate(distinct)]
+        body = _merged_lines(
+            by_column, texts, [" " * width for width in widths], dividers[0].text, dividers[1].text
+        )
+        if as_text:  # plain text: the body as one string, each line ending in a newline
+            body.append("")
+            yield "\n".join(body)
             return
-        for n, row in enumerate(rows):
-            join = dividers[n == len(rows) - 1].text.join
-            strings = [column[text] for column, text in zip(texts, row, strict=True)]
-            for line_no in range(max(map(len, strings))):
-                yield Segment(
-                    join(
-                        [
-                            lines[line_no] if line_no < len(lines) else blank_texts[i]
-                            for i, lines in enumerate(strings)
-                        ]
-                    )
-                )
-                yield new_line
+        for line in body:
+            yield Segment(line)
+            yield new_line
         return
+
+    made = [{text: lines_of(i, text) for text in cells} for i, cells in enumerate(distinct)]
+    # Rich's align_top: a cell with fewer lines than its row gets blank lines under it.
+    blanks = [[Segment(" " * width, style)] for width in widths]
+    tall = any(len(lines) > 1 for cells in made for lines in cells.values())
 
     last = len(widths) - 1
     for n, row in enumerate(rows):
@@ -558,6 +561,61 @@ def _body(  # noqa: C901  (Rich's _render body loop, step by step, as _render_fa
                 if i != last:
                     yield between
             yield new_line
+
+
+def _merged_lines(
+    by_column: Sequence[Sequence[str]],
+    texts: list[dict[str, list[str]]],
+    blanks: list[str],
+    between: str,
+    last_between: str,
+) -> list[str]:
+    """The body's lines, without their newlines, from each column's cells (``by_column``) and
+    its lines of each of its texts: the cells of a line joined by ``between``
+    (``last_between`` in the last row's), a cell with fewer lines than its row blank under
+    them (Rich's align_top). Made a column at a time: every row's first line, then the second
+    lines of the rows that have one, and so on, put in order at the end."""
+    if not by_column or not by_column[0]:
+        return []
+    count = len(by_column[0])
+
+    def line(k: int, rows: Sequence[int] | None) -> list[str]:
+        """Line ``k`` of the rows numbered ``rows`` (None: of every row)."""
+        cells: list[Iterable[str]] = []
+        ats: list[dict[str, str]] = []
+        for i, (column, column_cells) in enumerate(zip(texts, by_column, strict=True)):
+            picked = column_cells if rows is None else [column_cells[n] for n in rows]
+            at = {
+                text: lines[k] if len(lines := column[text]) > k else blanks[i]
+                for text in (column if rows is None else dict.fromkeys(picked))
+            }
+            cells.append(map(at.__getitem__, picked))
+            ats.append(at)
+        made = list(map(between.join, zip(*cells, strict=True)))
+        if rows is None or rows[-1] == count - 1:  # the last row has this line
+            made[-1] = last_between.join([at[c[-1]] for at, c in zip(ats, by_column, strict=True)])
+        return made
+
+    out = line(0, None)
+    tall = [
+        list(map({text: len(lines) for text, lines in column.items()}.__getitem__, cells))
+        for column, cells in zip(texts, by_column, strict=True)
+        if any(len(lines) > 1 for lines in column.values())
+    ]
+    if not tall:
+        return out
+    heights = list(map(max, zip(*tall, strict=True)))
+    rest = [  # per line after the first, that line of each row that has it
+        iter(line(k, [n for n, height in enumerate(heights) if height > k]))
+        for k in range(1, max(heights))
+    ]
+    merged: list[str] = []
+    add = merged.append
+    for first, height in zip(out, heights, strict=True):
+        add(first)
+        for k in range(height - 1):
+            add(next(rest[k]))
+    return merged
 
 
 MNOK_STEP = 10_000_000
@@ -605,20 +663,18 @@ def _people_sections(
     spans = _sections(table) if sectioned else [(None, 0, len(table.rows))]
     for label, start, end in spans:
         rows = table.rows[start:end]
-        totals = table.totals if label is None else section_totals(table, rows)
+        totals = table.totals if label is None else section_totals(table, rows, keep)
         parts = table.parts if label is None else None
         columns: list[list[str]] = []
         footers: list[str] = []
         for i in keep:
             column = table.columns[i]
-            memo: dict[Cell, str] = {}
-            texts = []
-            for row in rows:
-                cell = row[i]
-                text = memo.get(cell)
-                if text is None:
-                    text = memo[cell] = text_cell(cell, column, unit=False, money=money, lang=lang)
-                texts.append(text)
+            cells = [row[i] for row in rows]
+            memo = {
+                cell: text_cell(cell, column, unit=False, money=money, lang=lang)
+                for cell in dict.fromkeys(cells)
+            }
+            texts = list(map(memo.__getitem__, cells))
             total_cell = totals[i] if totals else None
             if money == "mnok" and column.kind is Kind.MONEY and isinstance(total_cell, int):
                 which = range(len(rows)) if parts is None else parts
@@ -708,14 +764,14 @@ def rich_tables(
                         w if fixed else None,
                     )
                 )
-            wraps = [table.columns[keep[n]].wrap and fixed for n in part]
-            rows = [
-                tuple(
-                    layout.wrap(row[n], w) if wrapping else row[n]
-                    for n, w, wrapping in zip(part, widths, wraps, strict=True)
-                )
-                for row in section.rows
-            ]
+            rows = _part_rows(
+                section.rows,
+                part,
+                [
+                    w if table.columns[keep[n]].wrap and fixed else None
+                    for n, w in zip(part, widths, strict=True)
+                ],
+            )
             out.append(
                 FastTable(
                     labels.part_title(heading, k, len(fit.parts), lang)
@@ -728,6 +784,23 @@ def rich_tables(
                 )
             )
     return out
+
+
+def _part_rows(
+    rows: Sequence[tuple[str, ...]], part: Sequence[int], wraps: Sequence[int | None]
+) -> list[tuple[str, ...]]:
+    """The texts of the columns ``part`` of each row, those with a width in ``wraps`` wrapped to
+    it (each distinct text once)."""
+    from kompalloc.reporting import layout
+
+    columns: list[Sequence[str]] = []
+    for n, width in zip(part, wraps, strict=True):
+        texts = [row[n] for row in rows]
+        if width is not None:
+            wrapped = {text: layout.wrap(text, width) for text in set(texts)}
+            texts = list(map(wrapped.__getitem__, texts))
+        columns.append(texts)
+    return list(zip(*columns, strict=True)) if columns else [() for _ in rows]
 
 
 def _stacked(
