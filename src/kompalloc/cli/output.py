@@ -131,7 +131,7 @@ def _emit(
     from kompalloc.reporting.output import (
         chosen_tables,
         csv_table,
-        people_text,
+        people_pieces,
         people_view,
         stream_output,
     )
@@ -166,10 +166,10 @@ def _emit(
     if fmt is Format.TABLE and output is None and plain(sys.stdout):
         # A pipe or a file: no colour, so the text is made without Rich's printing.
         width = console().width
-        text = people_text(
+        pieces = people_pieces(
             tables, money, width, extra=extra, notes=notes, footer=footer, lang=chosen
         )
-        write_stdout(text if record is None else "".join(record.tee((text,))))
+        write_stdout(pieces if record is None else record.tee(pieces))
         if record is not None:
             record.commit()
         return

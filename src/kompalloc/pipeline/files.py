@@ -40,6 +40,12 @@ def encoded(pieces: Iterable[str]) -> Iterator[bytes]:
     held: list[str] = []
     size = 0
     for piece in pieces:
+        if len(piece) >= BLOCK:  # a large piece as it is, not copied into a join first
+            if held:
+                yield "".join(held).encode("utf-8")
+                held, size = [], 0
+            yield piece.encode("utf-8")
+            continue
         held.append(piece)
         size += len(piece)
         if size >= BLOCK:

@@ -96,6 +96,12 @@ def _plain_text(shown: Sequence[Shown], width: int) -> str:
 
 
 def plain_text(shown: Sequence[Shown], width: int) -> str:
+    """``shown`` as Rich prints it without colour on a console this wide: see
+    :func:`plain_pieces`."""
+    return "".join(plain_pieces(shown, width))
+
+
+def plain_pieces(shown: Sequence[Shown], width: int) -> list[str]:
     """``shown`` as Rich prints it without colour on a console this wide, the fast tables
     rendered straight to text.
 
@@ -115,14 +121,14 @@ def plain_text(shown: Sequence[Shown], width: int) -> str:
     parts: list[str] = []
     for item in shown:
         if type(item.renderable) is FastTable and item.style is None:
-            made = item.renderable.plain_text(console)
+            made = item.renderable.plain_pieces(console)
             if made is not None:
-                parts.append(made)
+                parts += made
                 continue
         with console.capture() as captured:
             item.print_on(console)
         parts.append(captured.get())
-    return "".join(parts)
+    return parts
 
 
 def people_text(
@@ -136,7 +142,24 @@ def people_text(
     lang: Lang = Lang.EN,
 ) -> str:
     """What people see (:func:`people_view`) laid out ``width`` columns wide, as the text Rich
-    prints without colour (:func:`plain_text`): the table format to a file or a pipe.
+    prints without colour: :func:`people_pieces`, joined."""
+    pieces = people_pieces(tables, money, width, extra=extra, notes=notes, footer=footer, lang=lang)
+    return "".join(pieces)
+
+
+def people_pieces(
+    tables: Sequence[Table],
+    money: str = "kr",
+    width: int = FILE_WIDTH,
+    *,
+    extra: Sequence[RenderableType] = (),
+    notes: Sequence[str] = (),
+    footer: str = "",
+    lang: Lang = Lang.EN,
+) -> list[str]:
+    """What people see (:func:`people_view`) laid out ``width`` columns wide, as the text Rich
+    prints without colour (:func:`plain_pieces`), in pieces to be written one after another
+    (a large table's body is one of them): the table format to a file or a pipe.
 
     The cyclic garbage collector is paused meanwhile, as while loading: what is made here
     (texts, rows of texts, the lines) holds no reference cycles, so the collector would only
@@ -150,7 +173,7 @@ def people_text(
         shown = people_view(
             tables, money, width, extra=extra, notes=notes, footer=footer, lang=lang
         )
-        return plain_text(shown, width)
+        return plain_pieces(shown, width)
     finally:
         if collecting:
             gc.enable()

@@ -243,16 +243,24 @@ class FastTable:
     def plain_text(self, console: Console) -> str | None:
         """What printing it on ``console`` (no colour, no record) writes, made without Rich's
         printing; None where Rich renders the table itself."""
+        pieces = self.plain_pieces(console)
+        return None if pieces is None else "".join(pieces)
+
+    def plain_pieces(self, console: Console) -> list[str] | None:
+        """:meth:`plain_text` in the pieces it is made of (the body's lines are one piece),
+        for a writer that need not join them first."""
         if not self._fast(console.options):
             return None
-        lines = _render_fast(self, console, console.options, as_text=True)
-        text = "".join([s if type(s) is str else s.text for s in lines])  # type: ignore[union-attr]
-        # Columns that cannot be narrower than their longest number make lines wider than a
-        # very narrow console (below the 60 columns the layout is made for); Rich crops those.
+        width: list[int] = []
+        lines = list(_render_fast(self, console, console.options, as_text=True, told_width=width))
+        # Columns that cannot be narrower than their longest number make the table wider than
+        # a very narrow console (below the 60 columns the layout is made for); Rich crops its
+        # lines. Every line of the table is the table's width (the title's, no wider), so the
+        # table's width says whether any line is too wide, without splitting the text.
         # (Console.width asks the terminal each time: asked once.)
-        if max(map(len, text.split("\n"))) > console.width:
+        if width[0] > console.width:
             return None
-        return text
+        return [s if type(s) is str else s.text for s in lines]  # type: ignore[union-attr]
 
 
 _PLAIN_CHARS: dict[str, bool] = {}
@@ -340,10 +348,16 @@ def _collapse_widths(widths: list[int], wrapable: list[bool], max_width: int) ->
 # Kept whole on purpose: it follows Rich's Table.__rich_console__ and _render step by step, so
 # that a new Rich release can be read against it (.ci/newest-rich runs the comparison tests).
 def _render_fast(  # noqa: C901, PLR0915
-    table: FastTable, console: Console, options: ConsoleOptions, *, as_text: bool = False
+    table: FastTable,
+    console: Console,
+    options: ConsoleOptions,
+    *,
+    as_text: bool = False,
+    told_width: list[int] | None = None,
 ) -> RenderResult:
     """What Rich's ``Table.__rich_console__`` yields for ``table.rich_table()``, step by step;
-    with ``as_text`` (a console without colour), the body's lines as plain strings."""
+    with ``as_text`` (a console without colour), the body's lines as plain strings. ``told_width``,
+    where given, is told the table's width (in cells) before anything is yielded."""
     from rich.measure import Measurement
     from rich.padding import Padding
     from rich.segment import Segment
@@ -399,6 +413,8 @@ def _render_fast(  # noqa: C901, PLR0915
             widths = _ratio_reduce(excess, [1] * count, widths, widths)
         widths = [measure(i, opts.update_width(w)) or 0 for i, w in enumerate(widths)]
     table_width = sum(widths) + extra_width
+    if told_width is not None:
+        told_width.append(table_width)
     render_options = options.update(width=table_width, highlight=False, height=None)
 
     if table.title:
