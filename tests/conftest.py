@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import os
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from typer.testing import CliRunner
+
+if TYPE_CHECKING:
+    from kompalloc.reporting.output import Shown
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMES = ROOT / "schemes"
@@ -49,3 +54,31 @@ def no_real_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 def runner() -> CliRunner:
     """A runner with a fixed terminal width and no colour, so golden output is stable."""
     return CliRunner(env={"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"})
+
+
+@pytest.fixture
+def repo_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """The repository as the working folder, the cache on in an empty folder of tmp_path
+    (yielded), COLUMNS unset, and the project file read afresh before and after."""
+    from kompalloc.pipeline.project import current
+
+    monkeypatch.chdir(ROOT)
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("KOMPALLOC_CACHE_DIR", str(folder))
+    monkeypatch.delenv("KOMPALLOC_NO_CACHE", raising=False)
+    monkeypatch.delenv("COLUMNS", raising=False)
+    current.cache_clear()
+    yield folder
+    current.cache_clear()
+
+
+def rich_printed(shown: Sequence[Shown], width: int) -> str:
+    """What Rich's own printing writes on a console without colour: the oracle of the text
+    made without it."""
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, highlight=False)
+    for item in shown:
+        item.print_on(console)
+    return buffer.getvalue()

@@ -7,7 +7,6 @@ import marshal
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,14 +32,8 @@ EXAMPLES = [
 
 
 @pytest.fixture(autouse=True)
-def _in_repo(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
-    monkeypatch.chdir(ROOT)
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("KOMPALLOC_CACHE_DIR", str(folder))
-    monkeypatch.delenv("KOMPALLOC_NO_CACHE", raising=False)
-    current.cache_clear()
-    yield folder
-    current.cache_clear()
+def _in_repo(repo_cache: Path) -> Path:
+    return repo_cache
 
 
 def entries(folder: Path) -> list[Path]:

@@ -7,7 +7,6 @@ import hmac
 import os
 import shutil
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,15 +42,8 @@ FORMATS = [
 
 
 @pytest.fixture(autouse=True)
-def _in_repo(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
-    monkeypatch.chdir(ROOT)
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("KOMPALLOC_CACHE_DIR", str(folder))
-    monkeypatch.delenv("KOMPALLOC_NO_CACHE", raising=False)
-    monkeypatch.delenv("COLUMNS", raising=False)
-    current.cache_clear()
-    yield folder
-    current.cache_clear()
+def _in_repo(repo_cache: Path) -> Path:
+    return repo_cache
 
 
 def outputs(folder: Path) -> list[Path]:

@@ -4,17 +4,16 @@ rows with repeated, wrapped and sectioned cells, and the garbage collector left 
 from __future__ import annotations
 
 import gc
-import io
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console, ConsoleOptions, RenderResult
 
-from conftest import ROOT
+from conftest import ROOT, rich_printed
 from kompalloc.allocation import allocate
 from kompalloc.loading import load
-from kompalloc.reporting.output import Shown, people_text, people_view, plain_text
+from kompalloc.reporting.output import people_text, people_view, plain_text
 from kompalloc.reporting.render import section_totals
 from kompalloc.reporting.tables import (
     Column,
@@ -24,16 +23,6 @@ from kompalloc.reporting.tables import (
     funding_notes,
     rounds_table,
 )
-
-
-def printed(shown: list[Shown], width: int) -> str:
-    """What Rich's own printing writes on a console without colour: the oracle."""
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, highlight=False)
-    for item in shown:
-        item.print_on(console)
-    return buffer.getvalue()
-
 
 # Few distinct texts, so that cells repeat; some long enough to wrap in a narrow column, some
 # with markup, wide or odd characters that Rich renders itself.
@@ -79,7 +68,7 @@ def tables(draw: st.DrawFn) -> Table:
 def test_many_rows_are_the_text_rich_prints(table: Table, width: int, money: str) -> None:
     text = people_text([table], money, width, notes=["a note"], footer="stamp")
     shown = people_view([table], money, width, notes=["a note"], footer="stamp")
-    assert text == plain_text(shown, width) == printed(shown, width)
+    assert text == plain_text(shown, width) == rich_printed(shown, width)
 
 
 @pytest.mark.parametrize("width", [60, 120])
@@ -89,7 +78,9 @@ def test_an_allocation_is_the_text_rich_prints(width: int) -> None:
     tables = [applications_table(bundle, allocation), rounds_table(bundle, allocation)]
     notes = funding_notes(bundle, allocation)
     shown = people_view(tables, "kr", width, notes=notes, footer="stamp")
-    assert people_text(tables, "kr", width, notes=notes, footer="stamp") == printed(shown, width)
+    assert people_text(tables, "kr", width, notes=notes, footer="stamp") == rich_printed(
+        shown, width
+    )
 
 
 @pytest.mark.parametrize("enabled", [True, False])

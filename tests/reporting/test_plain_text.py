@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rich.console import Console
 
-from conftest import ROOT
+from conftest import ROOT, rich_printed
 from kompalloc.allocation import allocate
 from kompalloc.loading import load
-from kompalloc.reporting.output import Shown, people_view, plain_text
+from kompalloc.reporting.output import people_view, plain_text
 from kompalloc.reporting.tables import (
     Column,
     Kind,
@@ -22,14 +19,6 @@ from kompalloc.reporting.tables import (
     report_tables,
     rounds_table,
 )
-
-
-def printed(shown: list[Shown], width: int) -> str:
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, highlight=False)
-    for item in shown:
-        item.print_on(console)
-    return buffer.getvalue()
 
 
 @pytest.mark.parametrize("example", ["national-2021", "kongsberg-2021", "apportion-2022"])
@@ -47,7 +36,7 @@ def test_reports_are_the_text_rich_prints(example: str, width: int, money: str) 
         shown = people_view(
             tables, money, fit, notes=funding_notes(bundle, allocation), footer="stamp"
         )
-        assert plain_text(shown, width) == printed(shown, width)
+        assert plain_text(shown, width) == rich_printed(shown, width)
 
 
 CELL = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
@@ -76,4 +65,4 @@ def test_any_table_is_the_text_rich_prints(
     totals = data.draw(st.none() | st.just(tuple(cell(k) for k in kinds)))
     table = Table("t", data.draw(CELL), columns, rows, totals)
     shown = people_view([table], "kr", data.draw(st.none() | st.just(width)))
-    assert plain_text(shown, width) == printed(shown, width)
+    assert plain_text(shown, width) == rich_printed(shown, width)
