@@ -8,20 +8,29 @@ from dataclasses import replace
 import pytest
 
 from factories import rounds_with_limits
-from kompalloc.allocation import allocate, gaps
+from kompalloc.allocation import allocate, caps, gaps
 from kompalloc.model import Bundle, Limit
 
 
 def _work(monkeypatch: pytest.MonkeyPatch, bundle: Bundle) -> tuple[int, dict[str, object]]:
-    """Applications and pools re-decided by the searches of every round, and the gaps."""
+    """Applications, pools and limits the searches of every round went through, and the gaps."""
     work = [0]
     real = gaps.allocate
+    real_index = caps.index_limits
 
     def counting(b: Bundle, methods: dict[str, str] | None = None) -> object:
         work[0] += len(b.applications) + len(b.pools)
         return real(b, methods)
 
+    def indexing(limits: tuple[Limit, ...]) -> caps.LimitIndex:
+        kept = caps._INDEXES.get(id(limits))
+        if kept is None or kept[0] is not limits:
+            work[0] += len(limits)  # an index made: every limit looked at
+        return real_index(limits)
+
     monkeypatch.setattr(gaps, "allocate", counting)
+    monkeypatch.setattr(gaps, "index_limits", indexing)
+    monkeypatch.setattr(caps, "index_limits", indexing)
     found = gaps.funding_gaps(bundle, allocate(bundle))
     return work[0], dict(found)
 

@@ -26,12 +26,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from kompalloc import ledger
-from kompalloc.allocation.caps import index_limits, limit_applies, sorted_limits
+from kompalloc.allocation.caps import LimitIndex, index_limits, limit_applies, sorted_limits
 from kompalloc.allocation.engine import allocate, by_root
 from kompalloc.allocation.results import Allocation, Grant
 from kompalloc.allocation.wording import kr
 from kompalloc.eligibility import own_limit
-from kompalloc.model import Application, Bundle, Pool
+from kompalloc.model import Application, Bundle, Limit, Pool
 from kompalloc.pooltree import PoolTree, build
 
 
@@ -100,6 +100,10 @@ class Prepared:
     """The limits of each group of rounds."""
     members: dict[str, list[str]]
     """The rounds of each group, in the order the engine decides them."""
+    limit_order: tuple[Limit, ...]
+    """The bundle's limits by id, and their index (kept here: the engine's own cache of them
+    holds a few bundles, and every search makes new ones)."""
+    limit_index: LimitIndex
 
 
 def prepare(bundle: Bundle, allocation: Allocation) -> Prepared:
@@ -120,7 +124,10 @@ def prepare(bundle: Bundle, allocation: Allocation) -> Prepared:
     for root in sorted(linked):
         members.setdefault(linked[root], []).append(root)
     apps = by_root(bundle, tree)
-    return Prepared(tree, committed, apps, grants, linked, pools, limits, members)
+    order = sorted_limits(bundle)
+    return Prepared(
+        tree, committed, apps, grants, linked, pools, limits, members, order, index_limits(order)
+    )
 
 
 def _groups(bundle: Bundle, tree: PoolTree) -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -187,7 +194,7 @@ def funding_gap(
         return None  # it has its own limit (0 øre where an aid intensity rounds it down)
     lower = max(app.min_grant or 0, *(p.min_grant or 0 for p in chain), 1)
     work = _reduced(bundle, allocation, prepared, round_id, grant)
-    candidates = _candidates(bundle, app, chain)
+    candidates = _candidates(bundle, prepared, app, chain)
     rooms = _rooms(bundle, prepared, round_id, grant)
     guesses = {**_limit_guesses(bundle, prepared, round_id, grant, candidates), **rooms}
 
@@ -259,7 +266,9 @@ def _raised(bundle: Bundle, raises: Mapping[str, int]) -> Bundle:
     return replace(bundle, pools=pools, limits=limits)
 
 
-def _candidates(bundle: Bundle, app: Application, chain: list[Pool]) -> list[tuple[str, str]]:
+def _candidates(
+    bundle: Bundle, prepared: Prepared, app: Application, chain: list[Pool]
+) -> list[tuple[str, str]]:
     """The caps whose money could fund it: the pools of its chain, and the limits over it."""
     out = [
         (f"pool:{p.id}", f"{'pool' if depth == 0 else 'sub-pool'} {p.label}")
@@ -267,8 +276,8 @@ def _candidates(bundle: Bundle, app: Application, chain: list[Pool]) -> list[tup
     ]
     institution = bundle.institutions.get(app.institution)
     kind = institution.type if institution else None
-    limits = sorted_limits(bundle)
-    for position in index_limits(limits).candidates(app, chain, kind):
+    limits = prepared.limit_order
+    for position in prepared.limit_index.candidates(app, chain, kind):
         limit = limits[position]
         if limit_applies(limit, app, chain, kind):
             out.append((f"limit:{limit.id}", f"limit {limit.name or limit.id}"))
