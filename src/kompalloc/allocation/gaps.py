@@ -241,7 +241,7 @@ def _reduced(
     keep_all = bool(root.earmarks) or root.ties == "lottery" or grant.position is None
     before = set(info.order[: grant.position]) if not keep_all else set(info.order)
     group = prepared.linked.get(round_id, round_id)
-    rounds = prepared.members.get(group, [round_id]) if bundle.limits else [round_id]
+    rounds = prepared.members.get(group, [round_id])  # itself alone where no limit joins it
     applications: dict[str, Application] = {}
     for r in rounds:
         for app in prepared.apps.get(r, ()):

@@ -90,11 +90,6 @@ def csv_table(tables: Sequence[Table]) -> Table:
     return next((t for t in tables if t.key == DEFAULT_CSV_TABLE), tables[0])
 
 
-def _plain_text(shown: Sequence[Shown], width: int) -> str:
-    """``shown`` as Rich prints it without colour on a console this wide."""
-    return plain_text(shown, width)
-
-
 def plain_text(shown: Sequence[Shown], width: int) -> str:
     """``shown`` as Rich prints it without colour on a console this wide: see
     :func:`plain_pieces`."""
@@ -287,7 +282,7 @@ def _page(
 ) -> str:
     from kompalloc.reporting.html import html_page
 
-    figures = [_plain_text([Shown(item)], EXPORT_WIDTH) for item in extra]
+    figures = [plain_text([Shown(item)], EXPORT_WIDTH) for item in extra]
     return html_page(
         tables,
         document=document,
@@ -357,7 +352,7 @@ def export_text(
             if extra:
                 body = "\n".join(
                     line.rstrip()
-                    for line in _plain_text(
+                    for line in plain_text(
                         [Shown(item) for item in extra], EXPORT_WIDTH
                     ).splitlines()
                 )

@@ -240,15 +240,10 @@ class FastTable:
         count = len(self.columns)
         return bool(count) and options.max_width - (count - 1) >= 2 * count
 
-    def plain_text(self, console: Console) -> str | None:
-        """What printing it on ``console`` (no colour, no record) writes, made without Rich's
-        printing; None where Rich renders the table itself."""
-        pieces = self.plain_pieces(console)
-        return None if pieces is None else "".join(pieces)
-
     def plain_pieces(self, console: Console) -> list[str] | None:
-        """:meth:`plain_text` in the pieces it is made of (the body's lines are one piece),
-        for a writer that need not join them first."""
+        """What printing it on ``console`` (no colour, no record) writes, made without Rich's
+        printing, in the pieces it is made of (the body's lines are one piece, for a writer
+        that need not join them first); None where Rich renders the table itself."""
         if not self._fast(console.options):
             return None
         width: list[int] = []
